@@ -1,0 +1,123 @@
+// The embedded CPython as TypeScript sees it: requests in, results and iopub output back, in order.
+// Loading follows DESIGN facts 1-2: libpython goes into the global symbol scope first, then the addon
+// built for its major.minor.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { PythonInfo } from './python-info';
+import { PACKAGE_ROOT, buildCommandFor, nativeAddonPath } from './native-build';
+
+export interface IopubEvent {
+  kind: 'iopub';
+  job: number;
+  msgType: string;
+  content: Buffer; // the message content as JSON, ready for the wire
+}
+interface ReplyEvent {
+  kind: 'reply';
+  job: number;
+  ok: boolean;
+  payload: Buffer;
+}
+export interface InputEvent {
+  kind: 'input';
+  job: number;
+  prompt: string;
+  password: boolean;
+}
+type NativeEvent = IopubEvent | ReplyEvent | InputEvent;
+
+interface NativeInterpreter {
+  start(options: { executable: string; paths: string[] }): number;
+  call(method: string, payload: Buffer): number;
+  stop(): number;
+  interrupt(): boolean;
+  provideInput(text: string): void;
+  close(): void;
+}
+interface InterpreterAddon {
+  Interpreter: new (onEvents: (events: NativeEvent[]) => void) => NativeInterpreter;
+  pythonVersion: string;
+}
+interface LoaderAddon {
+  loadGlobal(libraryPath: string): void;
+}
+
+export const LANG_DIR = path.join(PACKAGE_ROOT, 'kernel', 'lang');
+
+export interface EmbeddedPythonHandlers {
+  // Output of request `job`, in the order Python produced it.
+  onIopub(event: IopubEvent): void;
+  // input()/getpass() inside request `job`: answer with provideInput() or interrupt().
+  onInputRequest(event: InputEvent): void;
+}
+
+function loadAddon(info: PythonInfo): InterpreterAddon {
+  if (!info.libpython) {
+    throw new Error(`${info.executable} (Python ${info.version}) has no shared libpython; pyswitch needs a ` +
+      'Python built with --enable-shared');
+  }
+  const addonPath = nativeAddonPath(info.majorMinor, 'pyswitch_python');
+  if (!fs.existsSync(addonPath)) {
+    throw new Error(`no native build for Python ${info.majorMinor}: run \`${buildCommandFor(info.executable)}\``);
+  }
+  const loader = require(nativeAddonPath(info.majorMinor, 'pyswitch_loader')) as LoaderAddon;
+  loader.loadGlobal(info.libpython);
+  return require(addonPath) as InterpreterAddon;
+}
+
+export class EmbeddedPython {
+  private readonly native: NativeInterpreter;
+  private readonly pending = new Map<number, { resolve: (payload: Buffer) => void; reject: (e: Error) => void }>();
+
+  private constructor(addon: InterpreterAddon, private readonly handlers: EmbeddedPythonHandlers) {
+    this.native = new addon.Interpreter((events) => this.dispatch(events));
+  }
+
+  // Loads the interpreter of `info` into this process and starts it; resolves with Python's version text.
+  static async start(info: PythonInfo, handlers: EmbeddedPythonHandlers): Promise<EmbeddedPython> {
+    const python = new EmbeddedPython(loadAddon(info), handlers);
+    await python.track(python.native.start({ executable: info.sysExecutable, paths: [LANG_DIR] }));
+    return python;
+  }
+
+  // Sends one request to pyswitch._kernel.handle(); returns its job id (which tags its output) and result.
+  request<T>(method: string, payload: unknown): { job: number; result: Promise<T> } {
+    const job = this.native.call(method, Buffer.from(JSON.stringify(payload)));
+    return { job, result: this.track(job).then((reply) => JSON.parse(reply.toString('utf8')) as T) };
+  }
+
+  interrupt(): boolean {
+    return this.native.interrupt();
+  }
+
+  provideInput(text: string): void {
+    this.native.provideInput(text);
+  }
+
+  // Finalizes the interpreter and ends its thread.
+  async stop(): Promise<void> {
+    await this.track(this.native.stop());
+    this.native.close();
+  }
+
+  private track(job: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => this.pending.set(job, { resolve, reject }));
+  }
+
+  private dispatch(events: NativeEvent[]): void {
+    for (const event of events) {
+      if (event.kind === 'iopub') {
+        this.handlers.onIopub(event);
+      } else if (event.kind === 'input') {
+        this.handlers.onInputRequest(event);
+      } else {
+        const waiter = this.pending.get(event.job);
+        this.pending.delete(event.job);
+        if (!waiter) continue;
+        if (event.ok) waiter.resolve(event.payload);
+        else waiter.reject(new Error(event.payload.toString('utf8')));
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// Node-API face of the embedded interpreter: `new Interpreter(onEvents)`, then start/call/stop return job
+// ids whose results arrive as events, in order with the output they produced.
+#include <napi.h>
+
+#include <memory>
+
+#include "python_runtime.h"
+
+namespace {
+
+class Interpreter : public Napi::ObjectWrap<Interpreter> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Interpreter",
+                       {
+                           InstanceMethod<&Interpreter::Start>("start"),
+                           InstanceMethod<&Interpreter::Call>("call"),
+                           InstanceMethod<&Interpreter::Stop>("stop"),
+                           InstanceMethod<&Interpreter::Interrupt>("interrupt"),
+                           InstanceMethod<&Interpreter::ProvideInput>("provideInput"),
+                           InstanceMethod<&Interpreter::Close>("close"),
+                       });
+  }
+
+  explicit Interpreter(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Interpreter>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsFunction()) {
+      Napi::TypeError::New(env, "new Interpreter(onEvents): onEvents must be a function")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+    wake_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "pyswitch-events", 0, 1);
+    events_ = std::make_unique<EventQueue>(
+        [this] { wake_.NonBlockingCall([this](Napi::Env env, Napi::Function fn) { Deliver(env, fn); }); });
+    runtime_ = std::make_unique<PythonRuntime>(*events_);
+  }
+
+  ~Interpreter() override { Shutdown(); }
+
+ private:
+  // Runs on Node's main thread: hands every queued event to JavaScript in one call.
+  void Deliver(Napi::Env env, Napi::Function on_events);
+
+  bool Alive(Napi::Env env) {
+    if (runtime_) return true;
+    Napi::Error::New(env, "the interpreter is closed").ThrowAsJavaScriptException();
+    return false;
+  }
+
+  Napi::Value Start(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    if (!info[0].IsObject()) {
+      Napi::TypeError::New(env, "start({executable, paths})").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Object options = info[0].As<Napi::Object>();
+    InitOptions init;
+    init.executable = options.Get("executable").ToString().Utf8Value();
+    Napi::Value paths = options.Get("paths");
+    if (paths.IsArray()) {
+      Napi::Array array = paths.As<Napi::Array>();
+      for (uint32_t i = 0; i < array.Length(); ++i) init.paths.push_back(array.Get(i).ToString().Utf8Value());
+    }
+    return Napi::Number::New(env, static_cast<double>(runtime_->start(std::move(init))));
+  }
+
+  Napi::Value Call(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    if (!info[0].IsString() || !info[1].IsBuffer()) {
+      Napi::TypeError::New(env, "call(method: string, payload: Buffer)").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Buffer<char> payload = info[1].As<Napi::Buffer<char>>();
+    uint64_t job = runtime_->call(info[0].As<Napi::String>().Utf8Value(), std::string(payload.Data(), payload.Length()));
+    return Napi::Number::New(env, static_cast<double>(job));
+  }
+
+  Napi::Value Stop(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    return Napi::Number::New(env, static_cast<double>(runtime_->stop()));
+  }
+
+  Napi::Value Interrupt(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    return Napi::Boolean::New(env, runtime_->interrupt());
+  }
+
+  Napi::Value ProvideInput(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Alive(env)) return env.Undefined();
+    runtime_->provide_input(info[0].ToString().Utf8Value());
+    return env.Undefined();
+  }
+
+  // After stop()'s reply: ends the Python thread and lets Node exit.
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    Shutdown();
+    return info.Env().Undefined();
+  }
+
+  void Shutdown() {
+    if (!runtime_) return;
+    runtime_.reset();  // stops and joins the Python thread if stop() was not called
+    wake_.Release();
+  }
+
+  Napi::ThreadSafeFunction wake_;
+  std::unique_ptr<EventQueue> events_;
+  std::unique_ptr<PythonRuntime> runtime_;
+};
+
+Napi::Object ToJs(Napi::Env env, Event& event) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("job", Napi::Number::New(env, static_cast<double>(event.job)));
+  switch (event.kind) {
+    case Event::Kind::Iopub: {
+      out.Set("kind", "iopub");
+      out.Set("msgType", event.type);
+      auto* owned = new std::string(std::move(event.payload));
+      out.Set("content", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
+                                                 [](Napi::Env, char*, std::string* s) { delete s; }, owned));
+      break;
+    }
+    case Event::Kind::Reply:
+      out.Set("kind", "reply");
+      out.Set("ok", event.type == "ok");
+      out.Set("payload", Napi::Buffer<char>::Copy(env, event.payload.data(), event.payload.size()));
+      break;
+    case Event::Kind::InputRequest:
+      out.Set("kind", "input");
+      out.Set("prompt", event.type);
+      out.Set("password", event.password);
+      break;
+  }
+  return out;
+}
+
+void Interpreter::Deliver(Napi::Env env, Napi::Function on_events) {
+  if (!events_) return;
+  std::vector<Event> events = events_->drain();
+  if (events.empty()) return;
+  Napi::Array array = Napi::Array::New(env, events.size());
+  for (size_t i = 0; i < events.size(); ++i) array.Set(static_cast<uint32_t>(i), ToJs(env, events[i]));
+  on_events.Call({array});
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Interpreter", Interpreter::Define(env));
+  exports.Set("pythonVersion", Napi::String::New(env, PY_VERSION));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(pyswitch_python, Init)

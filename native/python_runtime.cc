@@ -1,0 +1,226 @@
+#include "python_runtime.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include "py_error.h"
+
+namespace {
+
+constexpr auto kStreamMaxDelay = std::chrono::milliseconds(20);
+constexpr size_t kStreamMaxBatch = 256 * 1024;
+const char kEntryModule[] = "pyswitch._kernel";
+const char kEntryFunction[] = "handle";
+
+// pthread_kill(SIGINT) is only safe while a handler catches it: under SIG_DFL it kills the whole kernel.
+bool sigint_is_handled() {
+  struct sigaction current;
+  if (sigaction(SIGINT, nullptr, &current) != 0) return false;
+  if (current.sa_flags & SA_SIGINFO) return true;
+  return current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN;
+}
+
+}  // namespace
+
+PythonRuntime::PythonRuntime(EventQueue& events)
+    : events_(events), batcher_(events, kStreamMaxDelay, kStreamMaxBatch), thread_([this] { thread_main(); }) {
+  set_host_services(this);
+}
+
+PythonRuntime::~PythonRuntime() {
+  if (thread_.joinable()) {
+    stop();
+    thread_.join();
+  }
+  join_bouncer();
+  set_host_services(nullptr);
+}
+
+uint64_t PythonRuntime::start(InitOptions options) {
+  return enqueue(Job{Job::Kind::Start, 0, "", "", std::move(options)});
+}
+
+uint64_t PythonRuntime::call(std::string method, std::string payload) {
+  return enqueue(Job{Job::Kind::Call, 0, std::move(method), std::move(payload), {}});
+}
+
+uint64_t PythonRuntime::stop() { return enqueue(Job{Job::Kind::Stop, 0, "", "", {}}); }
+
+void PythonRuntime::join() {
+  if (thread_.joinable()) thread_.join();
+  join_bouncer();
+}
+
+uint64_t PythonRuntime::enqueue(Job job) {
+  std::lock_guard<std::mutex> lock(jobs_mutex_);
+  job.id = next_job_++;
+  uint64_t id = job.id;
+  jobs_.push_back(std::move(job));
+  jobs_ready_.notify_one();
+  return id;
+}
+
+void PythonRuntime::thread_main() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(jobs_mutex_);
+      jobs_ready_.wait(lock, [this] { return !jobs_.empty(); });
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    switch (job.kind) {
+      case Job::Kind::Start: run_start(job); break;
+      case Job::Kind::Call: run_call(job); break;
+      case Job::Kind::Stop: run_stop(job); return;
+    }
+  }
+}
+
+void PythonRuntime::reply(uint64_t job, bool ok, std::string payload) {
+  batcher_.flush();  // a request's output always precedes its reply
+  events_.push(Event{Event::Kind::Reply, job, ok ? "ok" : "error", std::move(payload)});
+}
+
+void PythonRuntime::run_start(const Job& job) {
+  if (initialized_) return reply(job.id, false, "the interpreter is already running");
+  current_job_ = job.id;
+  std::string error = initialize_python(job.init);
+  if (error.empty()) {
+    PyRef module(PyImport_ImportModule(kEntryModule));
+    handle_ = module ? PyRef(PyObject_GetAttrString(module.get(), kEntryFunction)) : PyRef();
+    if (!handle_) error = "cannot load the kernel's Python side (" + take_python_error() + ")";
+  }
+  if (!error.empty()) {
+    if (Py_IsInitialized()) finalize_python();
+    return reply(job.id, false, error);
+  }
+  initialized_ = true;
+  main_thread_state_ = PyEval_SaveThread();  // idle between requests without the GIL
+  reply(job.id, true, Py_GetVersion());
+}
+
+void PythonRuntime::run_call(const Job& job) {
+  if (!initialized_) return reply(job.id, false, "the interpreter is not running");
+  PyEval_RestoreThread(main_thread_state_);
+  set_running(job.id);
+  PyRef result(PyObject_CallFunction(handle_.get(), "sy#", job.method.c_str(), job.payload.data(),
+                                     static_cast<Py_ssize_t>(job.payload.size())));
+  clear_running();
+  bool ok = result && PyBytes_Check(result.get());
+  std::string payload;
+  if (ok) {
+    payload.assign(PyBytes_AS_STRING(result.get()), static_cast<size_t>(PyBytes_GET_SIZE(result.get())));
+  } else {
+    payload = result ? "the kernel's handle() did not return bytes" : take_python_error();
+  }
+  result.reset();
+  discard_pending_interrupt();
+  main_thread_state_ = PyEval_SaveThread();
+  reply(job.id, ok, std::move(payload));
+}
+
+void PythonRuntime::run_stop(const Job& job) {
+  if (initialized_) {
+    PyEval_RestoreThread(main_thread_state_);
+    current_job_ = job.id;
+    handle_.reset();
+    {
+      GilRelease released;  // a late interrupt's GIL bounce must be over before the interpreter goes
+      join_bouncer();
+    }
+    finalize_python();
+    initialized_ = false;
+    main_thread_state_ = nullptr;
+  }
+  reply(job.id, true, "");
+}
+
+void PythonRuntime::set_running(uint64_t job) {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  current_job_ = job;
+  running_ = true;
+}
+
+void PythonRuntime::clear_running() {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  running_ = false;
+}
+
+// An interrupt that arrived as a request ended must not fire inside the next one.
+void PythonRuntime::discard_pending_interrupt() {
+  if (PyErr_CheckSignals() < 0) PyErr_Clear();
+}
+
+bool PythonRuntime::interrupt() {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  if (waiting_for_input_) {
+    input_interrupted_ = true;
+    input_ready_.notify_all();
+    return true;
+  }
+  if (!running_) return false;
+  // DESIGN fact 4: flag the interrupt, wake a blocking system call on the Python thread, and bounce the
+  // GIL so the eval loop notices the flag (3.11 needs the bounce).
+#if PY_VERSION_HEX >= 0x030A0000
+  PyErr_SetInterruptEx(SIGINT);
+#else
+  PyErr_SetInterrupt();
+#endif
+  if (sigint_is_handled()) pthread_kill(thread_.native_handle(), SIGINT);
+  bounce_gil();
+  return true;
+}
+
+// The one Python C-API use off the Python thread, sanctioned by DESIGN fact 4: a short-lived helper takes
+// and drops the GIL. It runs on its own thread so that Node's loop never waits for the GIL.
+void PythonRuntime::bounce_gil() {
+  if (bounce_in_flight_.exchange(true)) return;  // one bounce pending does the job of many
+  if (bouncer_.joinable()) bouncer_.join();        // the previous one has finished: it cleared the flag
+  bouncer_ = std::thread([this] {
+    PyGILState_STATE state = PyGILState_Ensure();
+    PyGILState_Release(state);
+    bounce_in_flight_ = false;
+  });
+}
+
+void PythonRuntime::join_bouncer() {
+  if (bouncer_.joinable()) bouncer_.join();
+}
+
+void PythonRuntime::provide_input(std::string text) {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  if (!waiting_for_input_) return;
+  input_reply_ = std::move(text);
+  input_ready_.notify_all();
+}
+
+void PythonRuntime::write(int stream, const char* utf8, size_t size) {
+  batcher_.write(stream == 2 ? StreamBatcher::Stderr : StreamBatcher::Stdout, current_job_, utf8, size);
+}
+
+void PythonRuntime::flush() { batcher_.flush(); }
+
+void PythonRuntime::send(std::string msg_type, std::string content) {
+  batcher_.flush();
+  events_.push(Event{Event::Kind::Iopub, current_job_, std::move(msg_type), std::move(content)});
+}
+
+bool PythonRuntime::read_input(const std::string& prompt, bool password, std::string* reply_text) {
+  batcher_.flush();
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    waiting_for_input_ = true;
+    input_interrupted_ = false;
+    input_reply_.reset();
+  }
+  events_.push(Event{Event::Kind::InputRequest, current_job_, prompt, "", password});
+  GilRelease released;
+  std::unique_lock<std::mutex> lock(state_mutex_);
+  input_ready_.wait(lock, [this] { return input_reply_.has_value() || input_interrupted_; });
+  waiting_for_input_ = false;
+  if (input_interrupted_) return false;
+  *reply_text = std::move(*input_reply_);
+  input_reply_.reset();
+  return true;
+}

@@ -1,0 +1,90 @@
+// The embedded interpreter's home: one dedicated native thread that initialises CPython, runs every request
+// and finalizes it (DESIGN fact 3), fed by a job queue from Node's main thread. Results and output travel
+// back through the EventQueue, in order.
+#pragma once
+#include "py_ref.h"  // Python.h first, as CPython asks
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "event_queue.h"
+#include "host_module.h"
+#include "python_init.h"
+#include "stream_batcher.h"
+
+class PythonRuntime : public HostServices {
+ public:
+  explicit PythonRuntime(EventQueue& events);
+  ~PythonRuntime() override;
+
+  // Each returns the job id that its Reply event will carry. Called on Node's main thread.
+  uint64_t start(InitOptions options);
+  uint64_t call(std::string method, std::string payload);
+  uint64_t stop();
+
+  // Interrupts the running request (or a pending input()); false when nothing was running.
+  bool interrupt();
+  // Answers the pending input() request.
+  void provide_input(std::string text);
+  // Waits for the Python thread to end (after stop()'s reply).
+  void join();
+
+  // HostServices, called from Python threads with the GIL held.
+  void write(int stream, const char* utf8, size_t size) override;
+  void flush() override;
+  void send(std::string msg_type, std::string content) override;
+  bool read_input(const std::string& prompt, bool password, std::string* reply) override;
+
+ private:
+  struct Job {
+    enum class Kind { Start, Call, Stop } kind;
+    uint64_t id;
+    std::string method;
+    std::string payload;
+    InitOptions init;
+  };
+
+  uint64_t enqueue(Job job);
+  void thread_main();
+  void run_start(const Job& job);
+  void run_call(const Job& job);
+  void run_stop(const Job& job);
+  void reply(uint64_t job, bool ok, std::string payload);
+  void set_running(uint64_t job);
+  void clear_running();
+  void discard_pending_interrupt();
+  void bounce_gil();
+  void join_bouncer();
+
+  EventQueue& events_;
+  StreamBatcher batcher_;
+
+  std::mutex jobs_mutex_;
+  std::condition_variable jobs_ready_;
+  std::deque<Job> jobs_;
+  uint64_t next_job_ = 1;
+
+  // Request state shared with interrupt() and provide_input(), guarded by state_mutex_.
+  std::mutex state_mutex_;
+  std::condition_variable input_ready_;
+  std::atomic<uint64_t> current_job_{0};
+  bool running_ = false;
+  bool waiting_for_input_ = false;
+  bool input_interrupted_ = false;
+  std::optional<std::string> input_reply_;
+
+  bool initialized_ = false;
+  PyThreadState* main_thread_state_ = nullptr;
+  PyRef handle_;  // pyswitch._kernel.handle while initialized
+
+  std::atomic<bool> bounce_in_flight_{false};
+  std::thread bouncer_;
+  std::thread thread_;
+};

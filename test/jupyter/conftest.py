@@ -1,0 +1,57 @@
+"""The kernel under test for every suite in this directory.
+
+By default pyswitch is installed with `node bin/pyswitch.js install --prefix TMP` and found through
+JUPYTER_PATH; a missing or failing install fails every test. PYSWITCH_TEST_KERNEL=NAME runs the suites
+against an installed kernelspec instead (e.g. `python3`, Debian's ipykernel).
+"""
+import os
+
+import pytest
+
+from kernel_helpers import running_kernel
+from kernel_install import (
+    KernelInstallError,
+    install_pyswitch,
+    jupyter_path_with,
+    require_kernelspec,
+)
+
+
+@pytest.fixture(scope="session")
+def jupyter_env(tmp_path_factory):
+    """Private Jupyter/IPython directories for the session, in os.environ (child processes too)."""
+    root = tmp_path_factory.mktemp("jupyter")
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
+            path = root / var.lower()
+            path.mkdir()
+            mp.setenv(var, str(path))
+        yield mp
+
+
+def _kernel_under_test(jupyter_env, tmp_path_factory):
+    name = os.environ.get("PYSWITCH_TEST_KERNEL")
+    if not name:
+        prefix = tmp_path_factory.mktemp("prefix")
+        name = "pyswitch"
+        install_pyswitch(prefix, name)
+        jupyter_env.setenv("JUPYTER_PATH", jupyter_path_with(prefix, os.environ.get("JUPYTER_PATH")))
+    require_kernelspec(name)
+    return name
+
+
+@pytest.fixture(scope="session")
+def kernel_name(jupyter_env, tmp_path_factory):
+    """Name of the kernelspec every suite drives."""
+    try:
+        return _kernel_under_test(jupyter_env, tmp_path_factory)
+    except KernelInstallError as e:
+        message = str(e)
+    pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture
+def kernel(kernel_name):
+    """A fresh (KernelManager, BlockingKernelClient) per test, killed afterwards."""
+    with running_kernel(kernel_name) as km_kc:
+        yield km_kc

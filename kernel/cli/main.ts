@@ -1,0 +1,67 @@
+// The `pyswitch` command.
+import { defaultPython, pythonInfo } from '../interpreter/python-info';
+import { Kernel } from '../server/kernel';
+import { readConnectionFile } from '../transport/connection-file';
+import { Args } from './args';
+import { install, uninstall } from './install';
+
+const USAGE = `usage: pyswitch <command>
+  kernel -f CONNECTION_FILE [--python PATH]   run the kernel (what Jupyter launches)
+  install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D] [--python PATH]
+  uninstall [--user | --sys-prefix | --prefix P] [--name N]
+  console [--kernel NAME]                      a terminal session (default kernelspec: pyswitch)
+  start                                        install for the user, then open a console
+The interpreter defaults to $PYSWITCH_PYTHON, else python3 on PATH.`;
+
+async function runKernel(argv: string[]): Promise<void> {
+  const args = new Args(argv);
+  const file = args.option('-f', '--connection-file');
+  const python = args.option('--python') ?? defaultPython();
+  args.rejectUnknown();
+  if (!file) throw new Error('kernel needs -f CONNECTION_FILE');
+  const connection = readConnectionFile(file);
+  await Kernel.start(connection, await pythonInfo(python));
+}
+
+async function runConsole(argv: string[]): Promise<number> {
+  const { runConsole: run } = await import('./console');
+  return run(argv);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'kernel':
+      await runKernel(rest);
+      return -1; // keeps serving until a shutdown_request
+    case 'install':
+      console.log(`installed kernelspec in ${await install(rest)}`);
+      return 0;
+    case 'uninstall':
+      console.log(`removed ${await uninstall(rest)}`);
+      return 0;
+    case 'console':
+      return runConsole(rest);
+    case 'start':
+      process.stderr.write(`pyswitch: kernelspec installed in ${await install(['--user'])}\n`);
+      return runConsole(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`pyswitch: unknown command ${command}\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`pyswitch: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,146 @@
+// Typed contents of the messages the kernel reads and writes. Request contents come from the network, so
+// each has a parser that checks its fields and says what is wrong.
+export type Content = Record<string, unknown>;
+
+export interface ExecuteRequest {
+  code: string;
+  silent: boolean;
+  store_history: boolean;
+  user_expressions: Record<string, string>;
+  allow_stdin: boolean;
+  stop_on_error: boolean;
+}
+
+export interface ErrorFields {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export type ExecuteReply =
+  | { status: 'ok'; execution_count: number; user_expressions: Content; payload: Content[] }
+  | ({ status: 'error'; execution_count: number; user_expressions: Content } & ErrorFields)
+  | { status: 'aborted' };
+
+export interface LanguageInfo {
+  name: 'python';
+  version: string;
+  mimetype: string;
+  file_extension: string;
+  pygments_lexer: string;
+  codemirror_mode: { name: string; version: number };
+  nbconvert_exporter: string;
+}
+
+export interface KernelInfoReply {
+  status: 'ok';
+  protocol_version: string;
+  implementation: string;
+  implementation_version: string;
+  language_info: LanguageInfo;
+  banner: string;
+  help_links: { text: string; url: string }[];
+}
+
+export interface IsCompleteRequest {
+  code: string;
+}
+
+export interface ShutdownRequest {
+  restart: boolean;
+}
+
+export interface InputReply {
+  value: string;
+}
+
+export type HistoryRequest =
+  | { hist_access_type: 'tail'; output: boolean; raw: boolean; n: number }
+  | { hist_access_type: 'range'; output: boolean; raw: boolean; session: number; start: number; stop: number }
+  | { hist_access_type: 'search'; output: boolean; raw: boolean; n: number | null; pattern: string; unique: boolean };
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+class FieldError extends Error {}
+
+type JsonKinds = { string: string; boolean: boolean; number: number; object: Content };
+
+// Reads a field of a JSON type; absent (or null) gives the fallback, or is an error when there is none.
+function read<K extends keyof JsonKinds, F = JsonKinds[K]>(content: Content, name: string, kind: K, fallback?: F): JsonKinds[K] | F {
+  const value = content[name];
+  if (value === undefined || value === null) {
+    if (arguments.length < 4) throw new FieldError(`"${name}" is required`);
+    return fallback as F;
+  }
+  const actual = Array.isArray(value) ? 'array' : typeof value;
+  if (actual !== kind) throw new FieldError(`"${name}" must be a ${kind}, not ${actual}`);
+  return value as JsonKinds[K];
+}
+
+function parse<T>(build: () => T): ParseResult<T> {
+  try {
+    return { ok: true, value: build() };
+  } catch (error) {
+    if (error instanceof FieldError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+export function parseExecuteRequest(content: Content): ParseResult<ExecuteRequest> {
+  return parse(() => {
+    const silent = read(content, 'silent', 'boolean', false);
+    const userExpressions = read(content, 'user_expressions', 'object', {});
+    if (Object.values(userExpressions).some((e) => typeof e !== 'string')) {
+      throw new FieldError('"user_expressions" must map names to strings');
+    }
+    return {
+      code: read(content, 'code', 'string'),
+      silent,
+      // A silent request never enters the history (messaging spec).
+      store_history: !silent && read(content, 'store_history', 'boolean', true),
+      user_expressions: userExpressions as Record<string, string>,
+      allow_stdin: read(content, 'allow_stdin', 'boolean', true),
+      stop_on_error: read(content, 'stop_on_error', 'boolean', true),
+    };
+  });
+}
+
+export function parseIsCompleteRequest(content: Content): ParseResult<IsCompleteRequest> {
+  return parse(() => ({ code: read(content, 'code', 'string') }));
+}
+
+export function parseShutdownRequest(content: Content): ParseResult<ShutdownRequest> {
+  return parse(() => ({ restart: read(content, 'restart', 'boolean', false) }));
+}
+
+export function parseInputReply(content: Content): ParseResult<InputReply> {
+  return parse(() => ({ value: read(content, 'value', 'string') }));
+}
+
+export function parseHistoryRequest(content: Content): ParseResult<HistoryRequest> {
+  return parse((): HistoryRequest => {
+    const output = read(content, 'output', 'boolean', false);
+    const raw = read(content, 'raw', 'boolean', true);
+    const type = read(content, 'hist_access_type', 'string');
+    switch (type) {
+      case 'tail':
+        return { hist_access_type: type, output, raw, n: read(content, 'n', 'number', 10) };
+      case 'range':
+        return {
+          hist_access_type: type, output, raw,
+          session: read(content, 'session', 'number', 0),
+          start: read(content, 'start', 'number', 0),
+          stop: read(content, 'stop', 'number', Number.MAX_SAFE_INTEGER),
+        };
+      case 'search':
+        return {
+          hist_access_type: type, output, raw,
+          n: read(content, 'n', 'number', null),
+          pattern: read(content, 'pattern', 'string', '*'),
+          unique: read(content, 'unique', 'boolean', false),
+        };
+      default:
+        throw new FieldError('"hist_access_type" must be tail, range or search');
+    }
+  });
+}

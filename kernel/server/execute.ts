@@ -1,0 +1,40 @@
+// execute_request as ipykernel serves it: execute_input, the run, the reply, the execution counter and
+// history, and stop_on_error.
+import { ExecuteReply, ExecuteRequest, ErrorFields, Content } from '../protocol/messages';
+import { Message } from '../protocol/wire';
+import { History } from './history';
+import { Publisher } from './publisher';
+import { PythonSession } from './python-session';
+
+type PythonExecuteResult =
+  | { status: 'ok'; user_expressions: Content }
+  | ({ status: 'error'; user_expressions: Content } & ErrorFields);
+
+export class Executor {
+  private executionCount = 1;
+
+  constructor(private readonly publisher: Publisher, private readonly history: History) {}
+
+  async execute(python: PythonSession, request: ExecuteRequest, parent: Message): Promise<ExecuteReply> {
+    const count = this.executionCount;
+    if (!request.silent) await this.publisher.publish('execute_input', { code: request.code, execution_count: count }, parent);
+    if (request.store_history) {
+      this.history.record(count, request.code);
+      this.executionCount += 1;
+    }
+    const result = await python.request<PythonExecuteResult>('execute', {
+      code: request.code,
+      silent: request.silent,
+      store_history: request.store_history,
+      user_expressions: request.user_expressions,
+      allow_stdin: request.allow_stdin,
+      execution_count: count,
+    }, parent);
+    // ipykernel replies with the counter as it stands after the run, less one.
+    const replyCount = this.executionCount - 1;
+    if (result.status === 'ok') {
+      return { status: 'ok', execution_count: replyCount, user_expressions: result.user_expressions, payload: [] };
+    }
+    return { ...result, execution_count: replyCount };
+  }
+}

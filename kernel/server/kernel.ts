@@ -1,0 +1,190 @@
+// The kernel: binds the channels, starts the interpreter, and routes each request to its handler.
+// Shell requests are served in order; control requests at once, even while a cell runs.
+import { PythonInfo } from '../interpreter/python-info';
+import {
+  Content, KernelInfoReply, parseExecuteRequest, parseHistoryRequest, parseInputReply, parseIsCompleteRequest,
+  parseShutdownRequest, ParseResult,
+} from '../protocol/messages';
+import { PROTOCOL_VERSION } from '../protocol/header';
+import { Session } from '../protocol/session';
+import { Message } from '../protocol/wire';
+import { ConnectionInfo } from '../transport/connection-file';
+import { KernelSockets } from '../transport/kernel-sockets';
+import { Executor } from './execute';
+import { History } from './history';
+import { log } from './log';
+import { Publisher } from './publisher';
+import { PythonSession } from './python-session';
+import { ShellQueue } from './shell-queue';
+
+const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
+const STOP_TIMEOUT_MS = 3000;
+
+type Handler = (message: Message) => Promise<object | undefined>;
+type Channel = 'shell' | 'control';
+
+export class Kernel {
+  private readonly session: Session;
+  private readonly publisher: Publisher;
+  private readonly history = new History();
+  private readonly executor: Executor;
+  private readonly shellQueue: ShellQueue;
+  private python!: PythonSession;
+  private ready!: Promise<void>;
+  private stopping = false;
+
+  private constructor(private readonly sockets: KernelSockets, connection: ConnectionInfo) {
+    this.session = new Session(connection.key, connection.signature_scheme, 'kernel');
+    this.publisher = new Publisher(sockets, this.session);
+    this.executor = new Executor(this.publisher, this.history);
+    this.shellQueue = new ShellQueue((m) => this.serve('shell', m), (e) => log(`shell request failed: ${String(e)}`));
+  }
+
+  static async start(connection: ConnectionInfo, python: PythonInfo): Promise<Kernel> {
+    const sockets = await KernelSockets.bind(connection);
+    const kernel = new Kernel(sockets, connection);
+    void kernel.publisher.status('starting');
+    kernel.ready = PythonSession.start(python, kernel.publisher, (parent, prompt, password) =>
+      void kernel.askInput(parent, prompt, password)).then((session) => {
+      kernel.python = session;
+    });
+    kernel.listen();
+    await kernel.ready;
+    return kernel;
+  }
+
+  private listen(): void {
+    const failed = (channel: string) => (error: unknown) => log(`${channel} channel failed: ${String(error)}`);
+    this.sockets.serve('shell', (frames) => this.receive(frames, (m) => this.shellQueue.push(m))).catch(failed('shell'));
+    this.sockets.serve('control', (frames) => this.receive(frames, (m) => void this.serve('control', m))).catch(failed('control'));
+    this.sockets.serve('stdin', (frames) => this.receive(frames, (m) => this.onStdin(m))).catch(failed('stdin'));
+    this.sockets.serveSubscriptions((topic) => void this.publisher.welcome(topic)).catch(failed('iopub'));
+  }
+
+  // Checks a message before anything acts on it: a bad one is logged and dropped, and the kernel goes on.
+  private receive(frames: Buffer[], accept: (message: Message) => void): void {
+    const decoded = this.session.decode(frames);
+    if (decoded.ok) accept(decoded.message);
+    else log(`dropped a message: ${decoded.reason}`);
+  }
+
+  private handlers(channel: Channel): Record<string, Handler> {
+    const common: Record<string, Handler> = {
+      kernel_info_request: async () => this.kernelInfo(),
+      shutdown_request: (m) => this.shutdown(m),
+    };
+    if (channel === 'control') return { ...common, interrupt_request: async () => this.interrupt() };
+    return {
+      ...common,
+      execute_request: (m) => this.execute(m),
+      is_complete_request: (m) => this.withContent(m, parseIsCompleteRequest, (c) => this.python.request('is_complete', c, m)),
+      history_request: (m) => this.withContent(m, parseHistoryRequest, async (c) => ({ status: 'ok', history: this.history.query(c) })),
+      comm_info_request: async () => ({ status: 'ok', comms: {} }),
+    };
+  }
+
+  // busy, the handler's reply, idle: around every request, as frontends expect.
+  private async serve(channel: Channel, message: Message): Promise<void> {
+    const type = message.header.msg_type;
+    const handler = this.handlers(channel)[type];
+    if (!handler) {
+      log(`dropped an unknown ${channel} message type ${JSON.stringify(type)}`);
+      return;
+    }
+    await this.ready;
+    await this.publisher.status('busy', message);
+    try {
+      const reply = await handler(message);
+      if (reply) await this.reply(channel, message, reply);
+    } finally {
+      await this.publisher.status('idle', message);
+    }
+  }
+
+  private reply(channel: Channel, request: Message, content: object): Promise<void> {
+    const replyType = request.header.msg_type.replace(/_request$/, '_reply');
+    return this.sockets.send(channel, this.session.frames(replyType, content, request, { identities: request.identities }));
+  }
+
+  // A request whose content is malformed gets an error reply that says which field is wrong.
+  private async withContent<T>(message: Message, parse: (c: Content) => ParseResult<T>, run: (c: T) => Promise<object>): Promise<object> {
+    const parsed = parse(message.content);
+    if (!parsed.ok) {
+      log(`bad ${message.header.msg_type}: ${parsed.error}`);
+      return { status: 'error', ename: 'BadRequest', evalue: parsed.error, traceback: [] };
+    }
+    return run(parsed.value);
+  }
+
+  private kernelInfo(): KernelInfoReply {
+    return {
+      status: 'ok',
+      protocol_version: PROTOCOL_VERSION,
+      implementation: 'pyswitch',
+      implementation_version: IMPLEMENTATION_VERSION,
+      language_info: this.python.startup.language_info,
+      banner: this.python.startup.banner,
+      help_links: [{ text: 'Python Reference', url: `https://docs.python.org/${this.python.info.majorMinor}` }],
+    };
+  }
+
+  private execute(message: Message): Promise<object> {
+    return this.withContent(message, parseExecuteRequest, async (request) => {
+      const reply = await this.executor.execute(this.python, request, message);
+      if (reply.status === 'error' && request.stop_on_error && !request.silent) await this.abortQueuedExecutes();
+      return reply;
+    });
+  }
+
+  // stop_on_error: the executes queued behind a failed one are answered "aborted", as ipykernel does.
+  private async abortQueuedExecutes(): Promise<void> {
+    for (const queued of this.shellQueue.take((m) => m.header.msg_type === 'execute_request')) {
+      await this.publisher.status('busy', queued);
+      await this.reply('shell', queued, { status: 'aborted' });
+      await this.publisher.status('idle', queued);
+    }
+  }
+
+  private interrupt(): Content {
+    this.python.interrupt();
+    return { status: 'ok' };
+  }
+
+  private async askInput(parent: Message, prompt: string, password: boolean): Promise<void> {
+    await this.sockets.send('stdin', this.session.frames('input_request', { prompt, password }, parent, { identities: parent.identities }));
+  }
+
+  private onStdin(message: Message): void {
+    if (message.header.msg_type !== 'input_reply') {
+      log(`dropped a stdin message of type ${message.header.msg_type}`);
+      return;
+    }
+    const parsed = parseInputReply(message.content);
+    if (parsed.ok) this.python.provideInput(parsed.value.value);
+    else log(`bad input_reply: ${parsed.error}`);
+  }
+
+  private async shutdown(message: Message): Promise<object> {
+    return this.withContent(message, parseShutdownRequest, async ({ restart }) => {
+      const content = { status: 'ok', restart };
+      await this.publisher.publish('shutdown_reply', content, message);
+      setImmediate(() => void this.stop());
+      return content;
+    });
+  }
+
+  // Ends the process once the reply is out: the running cell is interrupted, the interpreter finalized.
+  private async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const deadline = setTimeout(() => process.exit(0), STOP_TIMEOUT_MS);
+    deadline.unref();
+    this.python.interrupt();
+    try {
+      await this.python.stop();
+    } catch (error) {
+      log(`the interpreter did not stop cleanly: ${String(error)}`);
+    }
+    this.sockets.close();
+  }
+}

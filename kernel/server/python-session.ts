@@ -1,0 +1,69 @@
+// The running interpreter seen from the protocol side: each request's output is published with that
+// request as parent, and input() is relayed over the stdin channel to the frontend that asked.
+import { InputEvent, IopubEvent, EmbeddedPython } from '../interpreter/embedded-python';
+import { PythonInfo } from '../interpreter/python-info';
+import { LanguageInfo } from '../protocol/messages';
+import { Message } from '../protocol/wire';
+import { Publisher } from './publisher';
+
+export interface StartupInfo {
+  language_info: LanguageInfo;
+  banner: string;
+}
+
+export class PythonSession {
+  // Output from threads that outlive their request goes to the latest request.
+  private lastParent: Message | undefined;
+
+  private constructor(
+    readonly info: PythonInfo,
+    readonly startup: StartupInfo,
+    private readonly python: EmbeddedPython,
+    private readonly parents: Map<number, Message>,
+  ) {}
+
+  static async start(
+    info: PythonInfo,
+    publisher: Publisher,
+    askInput: (parent: Message, prompt: string, password: boolean) => void,
+  ): Promise<PythonSession> {
+    const parents = new Map<number, Message>();
+    let session: PythonSession | undefined;
+    const parentOf = (job: number): Message | undefined => parents.get(job) ?? session?.lastParent;
+    const python = await EmbeddedPython.start(info, {
+      onIopub: (event: IopubEvent) => void publisher.publish(event.msgType, event.content, parentOf(event.job)),
+      onInputRequest: (event: InputEvent) => {
+        const parent = parentOf(event.job);
+        if (parent) askInput(parent, event.prompt, event.password);
+        else python.interrupt(); // nobody to ask: fail the input() rather than hang
+      },
+    });
+    const startup = await python.request<StartupInfo>('startup', {}).result;
+    session = new PythonSession(info, startup, python, parents);
+    return session;
+  }
+
+  // Runs one request in the interpreter on behalf of `parent`, whose output is published as its children.
+  async request<T>(method: string, payload: object, parent: Message): Promise<T> {
+    const { job, result } = this.python.request<T>(method, payload);
+    this.parents.set(job, parent);
+    this.lastParent = parent;
+    try {
+      return await result;
+    } finally {
+      this.parents.delete(job);
+    }
+  }
+
+  interrupt(): boolean {
+    return this.python.interrupt();
+  }
+
+  provideInput(value: string): void {
+    this.python.provideInput(value);
+  }
+
+  stop(): Promise<void> {
+    return this.python.stop();
+  }
+}

@@ -20,7 +20,9 @@ import { ShellQueue } from './shell-queue';
 const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
 const STOP_TIMEOUT_MS = 3000;
 
-type Handler = (message: Message) => Promise<object | undefined>;
+// A handler answers through `respond`, and may go on working after the reply is out.
+type Respond = (content: object) => Promise<void>;
+type Handler = (message: Message, respond: Respond) => Promise<void>;
 type Channel = 'shell' | 'control';
 
 export class Kernel {
@@ -70,16 +72,18 @@ export class Kernel {
 
   private handlers(channel: Channel): Record<string, Handler> {
     const common: Record<string, Handler> = {
-      kernel_info_request: async () => this.kernelInfo(),
-      shutdown_request: (m) => this.shutdown(m),
+      kernel_info_request: (_, respond) => respond(this.kernelInfo()),
+      shutdown_request: (m, respond) => this.shutdown(m, respond),
     };
-    if (channel === 'control') return { ...common, interrupt_request: async () => this.interrupt() };
+    if (channel === 'control') return { ...common, interrupt_request: (_, respond) => respond(this.interrupt()) };
     return {
       ...common,
-      execute_request: (m) => this.execute(m),
-      is_complete_request: (m) => this.withContent(m, parseIsCompleteRequest, (c) => this.python.request('is_complete', c, m)),
-      history_request: (m) => this.withContent(m, parseHistoryRequest, async (c) => ({ status: 'ok', history: this.history.query(c) })),
-      comm_info_request: async () => ({ status: 'ok', comms: {} }),
+      execute_request: (m, respond) => this.execute(m, respond),
+      is_complete_request: (m, respond) =>
+        this.withContent(m, respond, parseIsCompleteRequest, async (c) => respond(await this.python.request('is_complete', c, m))),
+      history_request: (m, respond) =>
+        this.withContent(m, respond, parseHistoryRequest, (c) => respond({ status: 'ok', history: this.history.query(c) })),
+      comm_info_request: (_, respond) => respond({ status: 'ok', comms: {} }),
     };
   }
 
@@ -94,8 +98,7 @@ export class Kernel {
     await this.ready;
     await this.publisher.status('busy', message);
     try {
-      const reply = await handler(message);
-      if (reply) await this.reply(channel, message, reply);
+      await handler(message, (content) => this.reply(channel, message, content));
     } finally {
       await this.publisher.status('idle', message);
     }
@@ -107,11 +110,11 @@ export class Kernel {
   }
 
   // A request whose content is malformed gets an error reply that says which field is wrong.
-  private async withContent<T>(message: Message, parse: (c: Content) => ParseResult<T>, run: (c: T) => Promise<object>): Promise<object> {
+  private async withContent<T>(message: Message, respond: Respond, parse: (c: Content) => ParseResult<T>, run: (c: T) => Promise<void>): Promise<void> {
     const parsed = parse(message.content);
     if (!parsed.ok) {
       log(`bad ${message.header.msg_type}: ${parsed.error}`);
-      return { status: 'error', ename: 'BadRequest', evalue: parsed.error, traceback: [] };
+      return respond({ status: 'error', ename: 'BadRequest', evalue: parsed.error, traceback: [] });
     }
     return run(parsed.value);
   }
@@ -128,11 +131,11 @@ export class Kernel {
     };
   }
 
-  private execute(message: Message): Promise<object> {
-    return this.withContent(message, parseExecuteRequest, async (request) => {
+  private execute(message: Message, respond: Respond): Promise<void> {
+    return this.withContent(message, respond, parseExecuteRequest, async (request) => {
       const reply = await this.executor.execute(this.python, request, message);
+      await respond(reply);
       if (reply.status === 'error' && request.stop_on_error && !request.silent) await this.abortQueuedExecutes();
-      return reply;
     });
   }
 
@@ -164,12 +167,12 @@ export class Kernel {
     else log(`bad input_reply: ${parsed.error}`);
   }
 
-  private async shutdown(message: Message): Promise<object> {
-    return this.withContent(message, parseShutdownRequest, async ({ restart }) => {
+  private shutdown(message: Message, respond: Respond): Promise<void> {
+    return this.withContent(message, respond, parseShutdownRequest, async ({ restart }) => {
       const content = { status: 'ok', restart };
+      await respond(content);
       await this.publisher.publish('shutdown_reply', content, message);
       setImmediate(() => void this.stop());
-      return content;
     });
   }
 

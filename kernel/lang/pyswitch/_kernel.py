@@ -1,0 +1,33 @@
+"""The one entry point the native side calls: handle(method, payload) -> reply, all JSON bytes."""
+from . import _completeness, _execute, _lifecycle, _wire
+
+_METHODS = {
+    "startup": _lifecycle.startup,
+    "execute": _execute.execute,
+    "is_complete": _completeness.is_complete,
+    "shutdown": _lifecycle.shutdown,
+}
+
+
+def handle(method, payload):
+    """Serve one request. Never raises: a failure of the kernel itself becomes an error reply."""
+    try:
+        handler = _METHODS.get(method)
+        if handler is None:
+            return _wire.dumps({"status": "error", "ename": "ValueError",
+                                "evalue": "unknown method %r" % (method,)})
+        return _wire.dumps(handler(_wire.loads(payload)))
+    except BaseException as exc:
+        return _wire.dumps(_kernel_error(exc))
+
+
+def _kernel_error(exc):
+    # Unlike user errors this keeps every frame: it is a bug report about the kernel.
+    import traceback
+    try:
+        lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        evalue = str(exc)
+    except BaseException:
+        lines, evalue = [], "<unprintable %s object>" % type(exc).__name__
+    return {"status": "error", "ename": type(exc).__name__, "evalue": evalue,
+            "traceback": "".join(lines).rstrip("\n").split("\n")}

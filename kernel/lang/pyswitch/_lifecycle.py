@@ -1,0 +1,59 @@
+"""startup and shutdown requests: install the kernel's hooks into the interpreter, and undo them."""
+import builtins
+import signal
+import sys
+
+import _pyswitch_host
+
+from . import _stdin
+from ._display import display
+from ._displayhook import displayhook
+from ._streams import HostStream
+
+
+def startup(request):
+    sys.stdout = HostStream(1, "<stdout>")
+    sys.stderr = HostStream(2, "<stderr>")
+    _stdin.install()
+    sys.displayhook = displayhook
+    builtins.display = display
+    # The native interrupt raises KeyboardInterrupt through Python's own C handler, which
+    # must be the one installed (with SIG_DFL a SIGINT would kill the whole kernel).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if not getattr(sys, "argv", None):
+        sys.argv = [""]  # unset when embedded through the legacy API; argparse users need it
+    return {"language_info": language_info(), "banner": banner()}
+
+
+def shutdown(request):
+    import atexit
+    # What the interpreter would do at exit; they run once (the registry is cleared).
+    atexit._run_exitfuncs()
+    _pyswitch_host.flush()
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    sys.displayhook = sys.__displayhook__
+    _stdin.uninstall()
+    return {}
+
+
+def language_info():
+    return {
+        "name": "python",
+        "version": python_version(),
+        "mimetype": "text/x-python",
+        "file_extension": ".py",
+        "pygments_lexer": "ipython3",
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "nbconvert_exporter": "python",
+    }
+
+
+def python_version():
+    """platform.python_version(), without importing platform (~10 ms on 3.7)."""
+    version = sys.version.split()[0]
+    return version + ".0" if version.count(".") == 1 else version
+
+
+def banner():
+    return ("Python %s\nType 'copyright', 'credits' or 'license' for more information\n"
+            % sys.version)

@@ -1,0 +1,115 @@
+"""Console input through the frontend: builtins.input, sys.stdin and getpass.getpass."""
+import builtins
+import io
+import sys
+
+import _pyswitch_host
+
+# Whether the execute request being served lets us send input_request; set by _execute.
+allowed = False
+
+_original_input = builtins.input
+
+
+class StdinNotImplementedError(RuntimeError):
+    """Input was requested but the frontend said it cannot answer (allow_stdin false)."""
+
+
+def _ask(prompt, password, caller):
+    if not allowed:
+        raise StdinNotImplementedError(
+            "%s was called, but this frontend does not support input requests." % caller)
+    _pyswitch_host.flush()  # the prompt must come after what was printed before it
+    value = _pyswitch_host.input(str(prompt), password)
+    if value == "\x04":  # Ctrl-D sent by consoles, as ipykernel understands it
+        raise EOFError
+    return value
+
+
+def input(prompt=""):
+    return _ask(prompt, False, "raw_input")
+
+
+def getpass(prompt="Password: ", stream=None):
+    return _ask(prompt, True, "getpass")
+
+
+class FrontendStdin(io.TextIOBase):
+    """sys.stdin: each line read is one input request (the process's own stdin is Node's)."""
+
+    encoding = "utf-8"
+    errors = "strict"
+    name = "<stdin>"
+
+    def readable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        raise io.UnsupportedOperation("<stdin> has no file descriptor")
+
+    def readline(self, size=-1):
+        try:
+            return _ask("", False, "raw_input") + "\n"
+        except EOFError:
+            return ""
+
+    def close(self):
+        # site's exit()/quit() close sys.stdin before raising SystemExit; the kernel
+        # lives on, so input must keep working in the next cell.
+        pass
+
+
+class _PatchGetpassOnImport:
+    """Meta path hook: patches getpass.getpass when the getpass module is first imported.
+
+    Importing getpass at start-up would cost a few ms for a rarely used module, and its own
+    getpass would read /dev/tty of whatever terminal started the kernel.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "getpass":
+            return None
+        sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            find_spec = getattr(finder, "find_spec", None)
+            spec = find_spec(name, path, target) if find_spec else None
+            if spec is not None:
+                spec.loader = _PatchAfterExec(spec.loader)
+                return spec
+        return None
+
+
+class _PatchAfterExec:
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        module.__loader__ = module.__spec__.loader = self.loader
+        self.loader.exec_module(module)
+        module.getpass = getpass
+
+
+_hook = _PatchGetpassOnImport()
+
+
+def install():
+    builtins.input = input
+    sys.stdin = FrontendStdin()
+    if "getpass" in sys.modules:
+        sys.modules["getpass"].getpass = getpass
+    elif _hook not in sys.meta_path:
+        sys.meta_path.insert(0, _hook)
+
+
+def uninstall():
+    builtins.input = _original_input
+    sys.stdin = sys.__stdin__
+    if _hook in sys.meta_path:
+        sys.meta_path.remove(_hook)
+

@@ -1,0 +1,47 @@
+"""Error reports for user code, with the kernel's own frames left out."""
+import os
+import sys
+import types
+
+_PACKAGE_DIR = os.path.dirname(__file__) + os.sep
+
+
+def describe(exc):
+    """(ename, evalue, traceback lines) of an exception raised by user code."""
+    import traceback
+    tb = user_traceback(exc.__traceback__)
+    text = "".join(traceback.format_exception(type(exc), exc, tb))
+    return type(exc).__name__, _safe_str(exc), text.rstrip("\n").split("\n")
+
+
+def user_traceback(tb):
+    """A copy of tb without kernel frames.
+
+    Dropped: every frame of this package (the cell runner at the start; display hook and
+    display() when user code reaches them) and, before the first user frame, the asyncio
+    frames of the loop that runs cells using top-level await.
+    """
+    loop_dir = _asyncio_dir()
+    kept = []
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE_DIR) and not (
+                not kept and loop_dir and filename.startswith(loop_dir)):
+            kept.append(tb)
+        tb = tb.tb_next
+    result = None
+    for entry in reversed(kept):
+        result = types.TracebackType(result, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return result
+
+
+def _asyncio_dir():
+    asyncio = sys.modules.get("asyncio")
+    return os.path.dirname(asyncio.__file__) + os.sep if asyncio else None
+
+
+def _safe_str(exc):
+    try:
+        return str(exc)
+    except Exception:
+        return "<unprintable %s object>" % type(exc).__name__

@@ -1,0 +1,47 @@
+"""A stand-in for the native `_pyswitch_host` module, recording what the Python side sends.
+
+Importing this module registers it as `_pyswitch_host` in sys.modules, so `import pyswitch`
+works without the addon.
+"""
+import json
+import sys
+
+events = []  # in call order: ("stream", 1|2, text) / (msg_type, content dict) / ("input", prompt, password)
+input_replies = []  # what the "frontend" answers to the next input requests
+
+
+def write(stream, text):
+    if not isinstance(text, str):
+        raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+    events.append(("stream", stream, text))
+    return len(text)
+
+
+def flush():
+    pass
+
+
+def send(msg_type, content):
+    assert isinstance(content, bytes), type(content)
+    events.append((msg_type, json.loads(content.decode("utf-8"))))  # strict: must be valid UTF-8
+
+
+def input(prompt, password):
+    events.append(("input", prompt, password))
+    return input_replies.pop(0)
+
+
+def reset():
+    del events[:]
+    del input_replies[:]
+
+
+def sent(msg_type):
+    return [content for kind, content in ((e[0], e[1]) for e in events) if kind == msg_type]
+
+
+def stream_text(stream=1):
+    return "".join(e[2] for e in events if e[0] == "stream" and e[1] == stream)
+
+
+sys.modules["_pyswitch_host"] = sys.modules[__name__]

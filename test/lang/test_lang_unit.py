@@ -1,0 +1,421 @@
+"""Unit tests of the in-kernel Python package against fake_host (no native addon needed).
+
+Run with pytest (`/usr/bin/python3 -m pytest test/lang`), or on any interpreter without pytest:
+`PYTHONPATH=kernel/lang:test/lang python3 test/lang/test_lang_unit.py`.
+"""
+import builtins
+import functools
+import json
+import os
+import platform
+import signal
+import sys
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "kernel", "lang")]
+
+import fake_host  # noqa: E402  (registers itself as _pyswitch_host)
+from pyswitch import _kernel  # noqa: E402
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(_kernel.__file__))
+
+
+def call(method, **payload):
+    reply = _kernel.handle(method, json.dumps(payload).encode())
+    assert isinstance(reply, bytes)
+    return json.loads(reply.decode("utf-8"))
+
+
+def execute(code, count=1, **options):
+    request = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+               "allow_stdin": False, "execution_count": count}
+    request.update(options)
+    return call("execute", **request)
+
+
+def with_kernel(test):
+    """Run test with the kernel's hooks installed, restoring the interpreter afterwards."""
+    @functools.wraps(test)
+    def wrapper():
+        saved = (sys.stdout, sys.stderr, sys.stdin, sys.displayhook, builtins.input,
+                 signal.getsignal(signal.SIGINT), list(sys.meta_path), sys.modules["__main__"])
+        sys.modules["__main__"] = types.ModuleType("__main__")  # a clean user namespace
+        fake_host.reset()
+        try:
+            reply = call("startup")
+            assert "language_info" in reply, reply
+            test()
+        finally:
+            (sys.stdout, sys.stderr, sys.stdin, sys.displayhook, builtins.input,
+             sigint, sys.meta_path[:], sys.modules["__main__"]) = saved
+            signal.signal(signal.SIGINT, sigint)
+            builtins.__dict__.pop("display", None)
+    return wrapper
+
+
+@with_kernel
+def test_startup_reply():
+    reply = call("startup")  # a second startup is harmless
+    assert isinstance(sys.stdout.write, functools.partial)
+    assert sys.stdout.encoding == "utf-8" and not sys.stdout.isatty()
+    assert sys.stdout.name == "<stdout>" and sys.stderr.name == "<stderr>"
+    try:
+        sys.stdout.fileno()
+        raise AssertionError("fileno() should raise")
+    except OSError as exc:  # io.UnsupportedOperation
+        assert "file descriptor" in str(exc)
+    assert builtins.display is not None
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert sys.meta_path.count(sys.meta_path[0]) == 1
+    info = reply["language_info"]
+    assert info["version"] == platform.python_version()
+    assert info["name"] == "python" and info["mimetype"] == "text/x-python"
+    assert info["codemirror_mode"] == {"name": "ipython", "version": 3}
+    assert info["pygments_lexer"] == "ipython3" and info["file_extension"] == ".py"
+    assert reply["banner"].startswith("Python ")
+
+
+@with_kernel
+def test_expression_result():
+    reply = execute("x = 40\nx + 2", count=7)
+    assert reply == {"status": "ok", "user_expressions": {}}
+    assert fake_host.sent("execute_result") == [
+        {"execution_count": 7, "data": {"text/plain": "42"}, "metadata": {}}]
+    assert builtins._ == 42
+    execute("'second'")
+    execute("None")  # None is not displayed and does not shift _
+    assert (builtins._, builtins.__) == ("second", 42)
+
+
+@with_kernel
+def test_only_trailing_expression_is_displayed():
+    execute("1\n2\ny = 3")
+    assert fake_host.sent("execute_result") == []
+    execute("for i in range(2):\n    i")
+    assert fake_host.sent("execute_result") == []
+
+
+@with_kernel
+def test_output_order():
+    execute("import sys\nprint('a')\ndisplay('b')\nprint('c', file=sys.stderr)\n'd'")
+    kinds = [(e[0], e[2]) if e[0] == "stream" else (e[0], e[1]["data"]["text/plain"])
+             for e in fake_host.events]
+    assert kinds == [("stream", "a"), ("stream", "\n"), ("display_data", "'b'"),
+                     ("stream", "c"), ("stream", "\n"), ("execute_result", "'d'")], kinds
+
+
+@with_kernel
+def test_error_traceback_hides_kernel_frames():
+    reply = execute("def f():\n    return 1 / 0\n\nf()", count=3)
+    assert reply["status"] == "error" and reply["ename"] == "ZeroDivisionError"
+    assert reply["user_expressions"] == {}
+    [error] = fake_host.sent("error")
+    assert error == {k: reply[k] for k in ("ename", "evalue", "traceback")}
+    text = "\n".join(reply["traceback"])
+    assert text.startswith("Traceback (most recent call last):"), text
+    assert '"<cell 3>", line 4' in text and "return 1 / 0" in text, text
+    assert PACKAGE_DIR not in text and "pyswitch" not in text, text
+    assert sys.last_value.__class__ is ZeroDivisionError
+
+
+@with_kernel
+def test_failing_repr_shows_user_frames_only():
+    reply = execute("class A:\n    def __repr__(self):\n        raise ValueError('boom')\nA()")
+    text = "\n".join(reply["traceback"])
+    assert reply["ename"] == "ValueError" and "raise ValueError('boom')" in text
+    assert "pyswitch" not in text, text
+
+
+@with_kernel
+def test_syntax_error():
+    reply = execute("x = 1\ny = = 2", count=5)
+    assert reply["ename"] == "SyntaxError"
+    text = "\n".join(reply["traceback"])
+    assert '"<cell 5>", line 2' in text and "y = = 2" in text and "^" in text, text
+    assert "Traceback" not in text and "pyswitch" not in text, text
+    assert "x" not in sys.modules["__main__"].__dict__  # nothing ran
+    reply = execute("return 5")
+    assert reply["ename"] == "SyntaxError"
+
+
+@with_kernel
+def test_interrupt_and_exit_do_not_end_the_kernel():
+    reply = execute("raise KeyboardInterrupt")
+    assert reply["ename"] == "KeyboardInterrupt"
+    reply = execute("exit(3)")
+    assert (reply["ename"], reply["evalue"]) == ("SystemExit", "3")
+    fake_host.input_replies.append("still here")
+    assert execute("input()", allow_stdin=True)["status"] == "ok"  # exit() closed no stdin
+    assert fake_host.sent("execute_result")[-1]["data"]["text/plain"] == "'still here'"
+
+
+@with_kernel
+def test_user_expressions():
+    reply = execute("a = 20", user_expressions={"double": "a * 2", "bad": "nope + 1"})
+    exprs = reply["user_expressions"]
+    assert exprs["double"] == {"status": "ok", "data": {"text/plain": "40"}, "metadata": {}}
+    assert exprs["bad"]["status"] == "error" and exprs["bad"]["ename"] == "NameError"
+    assert "pyswitch" not in "\n".join(exprs["bad"]["traceback"])
+    assert fake_host.sent("execute_result") == []
+
+
+@with_kernel
+def test_silent():
+    builtins._ = "before"
+    reply = execute("print('out')\n123", silent=True, store_history=False)
+    assert reply["status"] == "ok"
+    assert fake_host.sent("execute_result") == []
+    assert fake_host.stream_text() == "out\n"  # streams still go out, like ipykernel
+    assert builtins._ == "before"
+
+
+@with_kernel
+def test_rich_reprs():
+    execute(
+        "class Html:\n"
+        "    def _repr_html_(self): return '<b>hi</b>'\n"
+        "class Bundle:\n"
+        "    def _repr_mimebundle_(self, include=None, exclude=None):\n"
+        "        return {'text/plain': 'plain', 'text/x-custom': 'c'}, {'text/x-custom': {'k': 1}}\n"
+        "    def _repr_html_(self): return '<i>also</i>'\n"
+        "class Broken:\n"
+        "    def _repr_html_(self): raise RuntimeError('bad html')\n"
+        "class Png:\n"
+        "    def _repr_png_(self): return b'\\x89PNG', {'width': 3}\n"
+        "class NoneRepr:\n"
+        "    def _repr_html_(self): return None\n")
+    for code, data, metadata in [
+        ("Html()", {"text/html": "<b>hi</b>"}, {}),
+        ("Bundle()", {"text/plain": "plain", "text/x-custom": "c", "text/html": "<i>also</i>"},
+         {"text/x-custom": {"k": 1}}),
+        ("Png()", {"image/png": "iVBORw=="}, {"image/png": {"width": 3}}),
+        ("NoneRepr()", {}, {}),
+        ("Html", {}, {}),  # a class: repr only
+    ]:
+        fake_host.reset()
+        assert execute(code)["status"] == "ok"
+        [result] = fake_host.sent("execute_result")
+        plain = result["data"].pop("text/plain")
+        if code != "Bundle()":
+            assert plain.startswith("<") and plain.endswith(">"), plain
+        else:
+            data = dict(data)
+            assert plain == data.pop("text/plain")
+        assert result["data"] == data and result["metadata"] == metadata, (code, result)
+    fake_host.reset()
+    assert execute("Broken()")["status"] == "ok"
+    [result] = fake_host.sent("execute_result")
+    assert list(result["data"]) == ["text/plain"]
+    assert "Broken._repr_html_() raised RuntimeError: bad html" in fake_host.stream_text(2)
+
+
+def test_format_mimebundle_include_exclude():
+    from pyswitch import format_mimebundle
+
+    class Both:
+        def _repr_html_(self):
+            return "<p>"
+
+        def _repr_markdown_(self):
+            return "*m*"
+
+    data, _ = format_mimebundle(Both(), include=["text/html"])
+    assert data == {"text/html": "<p>"}
+    data, _ = format_mimebundle(Both(), exclude=["text/html"])
+    assert set(data) == {"text/markdown", "text/plain"}
+
+
+@with_kernel
+def test_display_id_and_update():
+    execute("h = display('one', display_id=True)\n"
+            "h.update('two')\n"
+            "display({'text/plain': 'raw'}, raw=True, display_id='fixed')\n"
+            "from pyswitch import update_display, clear_output\n"
+            "update_display('three', display_id='fixed')\n"
+            "clear_output(wait=True)\n"
+            "h")
+    kinds = [e[0] for e in fake_host.events]
+    assert kinds == ["display_data", "update_display_data", "display_data",
+                     "update_display_data", "clear_output", "execute_result"], kinds
+    first, update, raw, update2, clear, result = [e[1] for e in fake_host.events]
+    display_id = first["transient"]["display_id"]
+    assert len(display_id) == 32 and update["transient"] == {"display_id": display_id}
+    assert update["data"] == {"text/plain": "'two'"}
+    assert raw == {"data": {"text/plain": "raw"}, "metadata": {},
+                   "transient": {"display_id": "fixed"}}
+    assert update2["transient"] == {"display_id": "fixed"}
+    assert clear == {"wait": True}
+    assert result["data"]["text/plain"] == "<DisplayHandle display_id=%s>" % display_id
+    reply = execute("update_display('x')")
+    assert reply["ename"] == "TypeError"
+
+
+@with_kernel
+def test_display_of_self_displaying_object():
+    execute("class Own:\n"
+            "    def _ipython_display_(self):\n"
+            "        print('shown by itself')\n"
+            "display(Own())\n"
+            "Own()")
+    assert fake_host.sent("display_data") == [] and fake_host.sent("execute_result") == []
+    assert fake_host.stream_text() == "shown by itself\n" * 2
+
+
+@with_kernel
+def test_stdin():
+    reply = execute("input('name? ')")
+    assert reply["ename"] == "StdinNotImplementedError"
+    assert reply["evalue"] == ("raw_input was called, but this frontend does not support "
+                               "input requests.")
+    assert isinstance(sys.last_value, RuntimeError)
+    fake_host.reset()
+    fake_host.input_replies.extend(["Ada", "s3cret", "line", "\x04"])
+    reply = execute("import getpass, sys\n"
+                    "name = input('name? ')\n"
+                    "pw = getpass.getpass()\n"
+                    "lines = list(sys.stdin)\n"
+                    "(name, pw, lines)", allow_stdin=True)
+    assert reply["status"] == "ok", reply
+    assert [e for e in fake_host.events if e[0] == "input"] == [
+        ("input", "name? ", False), ("input", "Password: ", True), ("input", "", False),
+        ("input", "", False)]
+    assert fake_host.sent("execute_result")[0]["data"]["text/plain"] == \
+        "('Ada', 's3cret', ['line\\n'])"
+    assert execute("input()")["ename"] == "StdinNotImplementedError"  # reset after the cell
+
+
+@with_kernel
+def test_cell_source_for_inspect_and_tracebacks():
+    execute("def g():\n    return 'body'\n", count=11)
+    reply = execute("import inspect\ninspect.getsource(g)", count=12)
+    assert reply["status"] == "ok", reply
+    assert fake_host.sent("execute_result")[0]["data"]["text/plain"] == \
+        repr("def g():\n    return 'body'\n")
+
+
+@with_kernel
+def test_future_imports_carry_over():
+    execute("from __future__ import annotations")
+    reply = execute("def f(x: undefined_name): pass\nf.__annotations__['x']")
+    assert reply["status"] == "ok", reply
+    assert fake_host.sent("execute_result")[0]["data"]["text/plain"] == "'undefined_name'"
+
+
+@with_kernel
+def test_top_level_await():
+    reply = execute("import asyncio\nawait asyncio.sleep(0)\nawait asyncio.sleep(0, 'done')")
+    if sys.version_info < (3, 8):
+        assert reply["ename"] == "SyntaxError"
+        return
+    assert reply["status"] == "ok", reply
+    assert fake_host.sent("execute_result")[0]["data"]["text/plain"] == "'done'"
+    reply = execute("async def boom():\n    raise ValueError('x')\nawait boom()")
+    text = "\n".join(reply["traceback"])
+    assert reply["ename"] == "ValueError" and "asyncio" not in text and "pyswitch" not in text, \
+        text
+
+
+@with_kernel
+def test_unencodable_text_stays_valid_json():
+    reply = execute("'\\ud800 caf\\u00e9'")
+    assert reply["status"] == "ok"
+    assert fake_host.sent("execute_result")[0]["data"]["text/plain"] == "'\\ud800 café'"
+
+
+@with_kernel
+def test_big_repr_is_fast():
+    import time
+    execute("s = 'x' * 10000000")
+    fake_host.reset()
+    start = time.perf_counter()
+    execute("s")
+    elapsed = time.perf_counter() - start
+    assert len(fake_host.sent("execute_result")[0]["data"]["text/plain"]) == 10000002
+    assert elapsed < 0.2, elapsed  # includes the fake host's json.loads
+
+
+def test_unknown_method_and_bad_payload():
+    reply = call("frobnicate")
+    assert reply == {"status": "error", "ename": "ValueError",
+                     "evalue": "unknown method 'frobnicate'"}
+    reply = json.loads(_kernel.handle("execute", b"{not json"))
+    assert reply["status"] == "error" and reply["ename"] == "JSONDecodeError"
+
+
+def test_is_complete():
+    cases = [
+        ("1+1", "complete", None),
+        ("", "complete", None),
+        ("   ", "complete", None),
+        ("for i in range(3):", "incomplete", 4),
+        ("for i in range(3):\n    print(i)", "incomplete", 4),
+        ("for i in range(3):\n    print(i)\n", "complete", None),
+        ("x = (1,", "incomplete", 0),
+        ("x = [1,\n2]", "complete", None),
+        ("a = 1 +", "invalid", None),
+        ("1 +\\", "incomplete", 0),
+        ("if x:\n    pass\nelse:", "incomplete", 4),
+        ("x = '''abc", "incomplete", 0),
+        ("@dec", "incomplete", 0),
+        ("print(1", "incomplete", 0),
+        ("class A:\n    def f(self):\n        return 1", "incomplete", 8),
+        ("return 1", "invalid", None),
+        ("1 = 2", "invalid", None),
+        ("def f():\n    x = (1,", "incomplete", 4),
+        ("if True:\n    x = 1\n  y = 2", "invalid", None),
+        ("for i in x:  # loop", "incomplete", 4),
+        ("for i in x:\n    # comment", "incomplete", 4),
+        ("if x:\n    pass\n  ", "complete", None),
+        ("if x: pass", "complete", None),
+        ("x = $", "invalid", None),
+        ("x = 1  # comment", "complete", None),
+        ("# only comment", "complete", None),
+        ("'\\d'", "complete", None),  # warns at compile time, still complete
+    ]
+    for code, status, indent in cases:
+        reply = call("is_complete", code=code)
+        expected = {"status": status}
+        if indent is not None:
+            expected["indent"] = " " * indent
+        assert reply == expected, (code, reply, expected)
+
+
+def test_stream_write_speed():
+    """print() through the stream stays in C: compare with io.StringIO."""
+    import io
+    import time
+    from pyswitch._streams import HostStream
+    original = fake_host.write
+    fake_host.write = {}.setdefault  # any C function taking (stream, text)
+    try:
+        stream = HostStream(1, "<stdout>")
+    finally:
+        fake_host.write = original
+
+    def timed(target):
+        start = time.perf_counter()
+        for i in range(200000):
+            print(i, file=target)
+        return time.perf_counter() - start
+
+    ours, reference = timed(stream), timed(io.StringIO())
+    sys.__stderr__.write("\n200k print(): HostStream %.1f ms, StringIO %.1f ms\n"
+                         % (ours * 1000, reference * 1000))
+    assert ours < reference * 1.5
+
+
+if __name__ == "__main__":
+    failed = 0
+    for name, test in sorted(globals().items()):
+        if name.startswith("test_") and callable(test):
+            try:
+                test()
+                print("ok  ", name)
+            except Exception:
+                import traceback
+                failed += 1
+                print("FAIL", name)
+                traceback.print_exc()
+    print("%s: %d failed" % (sys.version.split()[0], failed))
+    sys.exit(1 if failed else 0)

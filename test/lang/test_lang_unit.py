@@ -135,8 +135,10 @@ def test_syntax_error():
     assert '"<cell 5>", line 2' in text and "y = = 2" in text and "^" in text, text
     assert "Traceback" not in text and "pyswitch" not in text, text
     assert "x" not in sys.modules["__main__"].__dict__  # nothing ran
-    reply = execute("return 5")
+    reply = execute("x = 1\nreturn 5", count=6)  # found by the compiler, not the parser
     assert reply["ename"] == "SyntaxError"
+    text = "\n".join(reply["traceback"])
+    assert '"<cell 6>", line 2' in text and "    return 5" in text, text
 
 
 @with_kernel
@@ -249,6 +251,8 @@ def test_display_id_and_update():
     assert result["data"]["text/plain"] == "<DisplayHandle display_id=%s>" % display_id
     reply = execute("update_display('x')")
     assert reply["ename"] == "TypeError"
+    reply = execute("display(1, metadata={'x': float('nan')})")
+    assert reply["ename"] == "ValueError" and "json" not in "\n".join(reply["traceback"])
 
 
 @with_kernel
@@ -264,6 +268,8 @@ def test_display_of_self_displaying_object():
 
 @with_kernel
 def test_stdin():
+    sys.modules.pop("getpass", None)
+    call("startup")  # getpass not imported yet: patched when the cell imports it
     reply = execute("input('name? ')")
     assert reply["ename"] == "StdinNotImplementedError"
     assert reply["evalue"] == ("raw_input was called, but this frontend does not support "
@@ -283,6 +289,33 @@ def test_stdin():
     assert fake_host.sent("execute_result")[0]["data"]["text/plain"] == \
         "('Ada', 's3cret', ['line\\n'])"
     assert execute("input()")["ename"] == "StdinNotImplementedError"  # reset after the cell
+
+
+@with_kernel
+def test_input_end_of_file_and_patched_getpass_module():
+    import getpass  # already imported when the kernel started: patched in place
+    call("startup")
+    fake_host.input_replies.extend(["\x04", "pw"])
+    assert execute("input()", allow_stdin=True)["ename"] == "EOFError"
+    reply = execute("import getpass\ngetpass.getpass('Key: ')", allow_stdin=True)
+    assert reply["status"] == "ok", reply
+    assert ("input", "Key: ", True) in fake_host.events
+    assert getpass.getpass.__module__ == "pyswitch._stdin"
+
+
+def test_shutdown_runs_exit_handlers_and_restores_streams():
+    import subprocess
+    script = "\n".join([
+        "import sys, atexit, json, fake_host",
+        "from pyswitch._kernel import handle",
+        "handle('startup', b'{}')",
+        "atexit.register(print, 'bye')",
+        "assert json.loads(handle('shutdown', b'{}')) == {}",
+        "assert sys.stdout is sys.__stdout__ and sys.displayhook is sys.__displayhook__",
+        "print(fake_host.events)"])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path[:2]))
+    out = subprocess.check_output([sys.executable, "-c", script], env=env).decode()
+    assert out.strip() == "[('stream', 1, 'bye'), ('stream', 1, '\\n')]", out
 
 
 @with_kernel
@@ -333,6 +366,21 @@ def test_big_repr_is_fast():
     elapsed = time.perf_counter() - start
     assert len(fake_host.sent("execute_result")[0]["data"]["text/plain"]) == 10000002
     assert elapsed < 0.2, elapsed  # includes the fake host's json.loads
+
+
+def test_long_text_fast_path_matches_repr_and_json():
+    from pyswitch import format_mimebundle
+    from pyswitch._wire import dumps
+    plain = "ab c" * 20000
+    for text in [plain, plain + "'", plain + '"', plain + "\\", plain + "\x7f", plain + "\n",
+                 plain + "\u00e9", "x"]:
+        data, _ = format_mimebundle(text)
+        assert data["text/plain"] == repr(text)
+        content = {"execution_count": 1, "data": dict(data, **{"text/html": plain}),
+                   "metadata": {"k": [1, "v"]}, "transient": {"display_id": "d"}}
+        encoded = dumps(content)
+        assert json.loads(encoded.decode("ascii")) == content
+        assert encoded == json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
 def test_unknown_method_and_bad_payload():

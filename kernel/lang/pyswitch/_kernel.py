@@ -1,22 +1,24 @@
 """The one entry point the native side calls: handle(method, payload) -> reply, all JSON bytes."""
-from . import _completeness, _execute, _lifecycle, _wire
+from . import _wire
 
+# method -> (module, function). Modules load on first use: start-up needs only _lifecycle.
 _METHODS = {
-    "startup": _lifecycle.startup,
-    "execute": _execute.execute,
-    "is_complete": _completeness.is_complete,
-    "shutdown": _lifecycle.shutdown,
+    "startup": ("_lifecycle", "startup"),
+    "execute": ("_execute", "execute"),
+    "is_complete": ("_completeness", "is_complete"),
+    "shutdown": ("_lifecycle", "shutdown"),
 }
 
 
 def handle(method, payload):
     """Serve one request. Never raises: a failure of the kernel itself becomes an error reply."""
     try:
-        handler = _METHODS.get(method)
-        if handler is None:
+        target = _METHODS.get(method)
+        if target is None:
             return _wire.dumps({"status": "error", "ename": "ValueError",
                                 "evalue": "unknown method %r" % (method,)})
-        return _wire.dumps(handler(_wire.loads(payload)))
+        module = __import__(__package__ + "." + target[0], fromlist=[target[1]])
+        return _wire.dumps(getattr(module, target[1])(_wire.loads(payload)))
     except BaseException as exc:
         return _wire.dumps(_kernel_error(exc))
 

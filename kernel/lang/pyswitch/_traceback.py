@@ -9,6 +9,11 @@ _PACKAGE_DIR = os.path.dirname(__file__) + os.sep
 def describe(exc):
     """(ename, evalue, traceback lines) of an exception raised by user code."""
     import traceback
+    if isinstance(exc, SyntaxError) and exc.text is None and exc.filename and exc.lineno:
+        # Errors found after parsing (`return` outside a function...) come without the line:
+        # the compiler reads it from a file, and a cell exists only in linecache.
+        import linecache
+        exc.text = linecache.getline(exc.filename, exc.lineno) or None
     tb = user_traceback(exc.__traceback__)
     text = "".join(traceback.format_exception(type(exc), exc, tb))
     return type(exc).__name__, _safe_str(exc), text.rstrip("\n").split("\n")

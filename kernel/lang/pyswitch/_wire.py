@@ -48,4 +48,10 @@ def loads(payload):
 
 def publish(msg_type, content):
     """Publish an iopub message; the native side adds header and parent."""
-    _pyswitch_host.send(msg_type, dumps(content))
+    try:
+        payload = dumps(content)
+    except (TypeError, ValueError) as exc:
+        # User data that is no JSON (metadata, _repr_json_ results...): raised afresh so the
+        # user's traceback ends at their call instead of inside the json module.
+        raise type(exc)("%s cannot be sent: %s" % (msg_type, exc)) from None
+    _pyswitch_host.send(msg_type, payload)

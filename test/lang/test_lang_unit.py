@@ -356,16 +356,25 @@ def test_unencodable_text_stays_valid_json():
     assert fake_host.sent("execute_result")[0]["data"]["text/plain"] == "'\\ud800 café'"
 
 
-@with_kernel
 def test_big_repr_is_fast():
-    import time
-    execute("s = 'x' * 10000000")
-    fake_host.reset()
-    start = time.perf_counter()
-    execute("s")
-    elapsed = time.perf_counter() - start
-    assert len(fake_host.sent("execute_result")[0]["data"]["text/plain"]) == 10000002
-    assert elapsed < 0.2, elapsed  # includes the fake host's json.loads
+    """A 10M-character str result skips repr()'s and json's per-character passes."""
+    from pyswitch import format_mimebundle
+    from pyswitch._wire import dumps
+    text = "x" * 10000000
+
+    def ours():
+        data, metadata = format_mimebundle(text)
+        return dumps({"execution_count": 1, "data": data, "metadata": metadata})
+
+    def plain():
+        content = {"execution_count": 1, "data": {"text/plain": repr(text)}, "metadata": {}}
+        return json.dumps(content, separators=(",", ":")).encode()
+
+    assert ours() == plain()
+    fast, slow = best_times(ours, plain)
+    sys.__stderr__.write("\n10M-char repr to JSON: %.1f ms (repr + json.dumps: %.1f ms)\n"
+                         % (fast * 1000, slow * 1000))
+    assert fast < slow
 
 
 def test_long_text_fast_path_matches_repr_and_json():
@@ -381,6 +390,18 @@ def test_long_text_fast_path_matches_repr_and_json():
         encoded = dumps(content)
         assert json.loads(encoded.decode("ascii")) == content
         assert encoded == json.dumps(content, separators=(",", ":")).encode("ascii")
+
+
+def best_times(*functions):
+    """Best of 5 runs of each function, interleaved so load spikes hit all of them alike."""
+    import time
+    best = [float("inf")] * len(functions)
+    for _ in range(5):
+        for index, function in enumerate(functions):
+            start = time.perf_counter()
+            function()
+            best[index] = min(best[index], time.perf_counter() - start)
+    return best
 
 
 def test_unknown_method_and_bad_payload():
@@ -420,6 +441,11 @@ def test_is_complete():
         ("x = 1  # comment", "complete", None),
         ("# only comment", "complete", None),
         ("'\\d'", "complete", None),  # warns at compile time, still complete
+        ("x is 1", "complete", None),
+        ("if (a and\n    b):", "incomplete", 4),
+        ("x = {\n  'a':", "incomplete", 2),
+        ("x = 1 \\\n  + 2", "complete", None),
+        ("def f(:", "invalid", None),
     ]
     for code, status, indent in cases:
         reply = call("is_complete", code=code)
@@ -432,7 +458,6 @@ def test_is_complete():
 def test_stream_write_speed():
     """print() through the stream stays in C: compare with io.StringIO."""
     import io
-    import time
     from pyswitch._streams import HostStream
     original = fake_host.write
     fake_host.write = {}.setdefault  # any C function taking (stream, text)
@@ -441,16 +466,17 @@ def test_stream_write_speed():
     finally:
         fake_host.write = original
 
-    def timed(target):
-        start = time.perf_counter()
-        for i in range(200000):
-            print(i, file=target)
-        return time.perf_counter() - start
+    def printing(make_target):
+        def run():
+            target = make_target()
+            for i in range(200000):
+                print(i, file=target)
+        return run
 
-    ours, reference = timed(stream), timed(io.StringIO())
+    ours, reference = best_times(printing(lambda: stream), printing(io.StringIO))
     sys.__stderr__.write("\n200k print(): HostStream %.1f ms, StringIO %.1f ms\n"
                          % (ours * 1000, reference * 1000))
-    assert ours < reference * 1.5
+    assert ours < reference * 2  # same league as a C stream (a timing check: kept loose)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 Follows IPython's TransformerManager.check_complete for plain Python (no magics): the
 compiler decides complete/incomplete/invalid, and like IPython an indented block that
 ends the input stays incomplete until the input ends with a newline.
+Deliberate differences: IPython syntax (`foo?`, `%magic`) is invalid here, as execute would
+reject it; compile-time warnings (`x is 1`) do not make code invalid; and a syntax error
+inside unclosed brackets (`def f(:`) is invalid rather than incomplete.
 """
 
 
@@ -56,7 +59,7 @@ def _tokens(source):
 
 
 def _next_indent(tokens, lines):
-    """After a block opener (last logical line ends with ':') one level deeper, else as the last line."""
+    """One level deeper after a block opener (logical line ending with ':'), else as the last line."""
     import tokenize
     skipped = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
                tokenize.DEDENT, tokenize.ENDMARKER)
@@ -70,7 +73,8 @@ def _next_indent(tokens, lines):
             if new_line:
                 line_start, new_line = token.start[1], False
             last = token
-    if last is not None and last.string == ":":
+    unfinished = not tokens or tokens[-1].type != tokenize.ENDMARKER  # open bracket or string
+    if last is not None and last.string == ":" and not unfinished:
         return line_start + 4
     return _indent_of(lines[-1])
 

@@ -17,6 +17,9 @@ _REPR_METHODS = (
 )
 _BASE64_TYPES = ("image/png", "image/jpeg", "application/pdf")
 _MISSING = object()
+# Instances of these cannot carry _repr_*_ methods: no need to look a dozen names up on them.
+_BUILTIN_TYPES = frozenset([type(None), bool, int, float, complex, str, bytes, list, tuple,
+                            dict, set, frozenset])
 _LONG_STR = 1 << 16  # below this, repr() beats the checks of _repr
 _ESCAPED_IN_REPR = tuple(map(chr, range(32))) + ("\x7f", "\\", "'", '"')
 
@@ -29,7 +32,8 @@ def format_mimebundle(obj, include=None, exclude=None):
     data = {}
     metadata = {}
     # Classes only get repr(): their _repr_*_ attributes are unbound functions.
-    if not isinstance(obj, type) and not _claims_every_attribute(obj):
+    if (type(obj) not in _BUILTIN_TYPES and not isinstance(obj, type)
+            and not _claims_every_attribute(obj)):
         if _call_repr(obj, "_ipython_display_") is not _MISSING:
             return {}, {}
         _add_mimebundle(obj, include, exclude, data, metadata)

@@ -6,7 +6,8 @@ works without the addon.
 import json
 import sys
 
-events = []  # in call order: ("stream", 1|2, text) / (msg_type, content dict) / ("input", prompt, password)
+# In call order: ("stream", 1|2, text), (msg_type, content dict), ("input", prompt, password).
+events = []
 input_replies = []  # what the "frontend" answers to the next input requests
 
 

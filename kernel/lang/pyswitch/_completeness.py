@@ -59,7 +59,7 @@ def _tokens(source):
 
 
 def _next_indent(tokens, lines):
-    """One level deeper after a block opener (logical line ending with ':'), else as the last line."""
+    """One level deeper after a block opener (logical line ending in :), else as the last line."""
     import tokenize
     skipped = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
                tokenize.DEDENT, tokenize.ENDMARKER)

@@ -16,7 +16,7 @@ for _feature in __future__.all_feature_names:
 del _feature
 
 _future_flags = 0  # __future__ features switched on by earlier cells, as in the REPL
-_inputs_run = 0  # numbers the filenames of cells that do not get a prompt number
+_inputs_run = 0  # numbers the filenames of code that gets no prompt number
 _loop = None  # event loop for top-level await, created on first use
 
 
@@ -76,9 +76,11 @@ def run_cell(source, filename, namespace, display_last):
 
 def _cell_filename(count, store_history):
     """A unique name under which linecache holds the cell: tracebacks and inspect use it."""
+    return "<cell %d>" % count if store_history else _input_filename()
+
+
+def _input_filename():
     global _inputs_run
-    if store_history:
-        return "<cell %d>" % count
     _inputs_run += 1
     return "<input %d>" % _inputs_run
 
@@ -102,7 +104,7 @@ def _run_coroutine(coroutine):
 def _user_expressions(expressions, namespace):
     results = {}
     for name, source in (expressions or {}).items():
-        filename = _cell_filename(0, False)
+        filename = _input_filename()
         try:
             _register_source(source, filename)
             value = eval(compile(source, filename, "eval", _future_flags, True), namespace)

@@ -1,4 +1,15 @@
-"""The one entry point the native side calls: handle(method, payload) -> reply, all JSON bytes."""
+"""The one entry point the native side calls: handle(method, payload) -> reply, all JSON bytes.
+
+Methods (payload -> reply):
+  startup     {}  -> {"language_info", "banner"}; installs streams, input, display hooks
+  execute     {"code", "silent", "store_history", "user_expressions", "allow_stdin",
+               "execution_count"} -> {"status": "ok", "user_expressions"}
+               | {"status": "error", "ename", "evalue", "traceback", "user_expressions": {}}
+  is_complete {"code"} -> {"status", "indent" (when incomplete)}
+  shutdown    {}  -> {}; runs atexit handlers, puts the interpreter's own streams back
+A method that fails inside the kernel answers {"status": "error", "ename", "evalue",
+"traceback"} with the kernel's frames; an unknown method answers the same without traceback.
+"""
 from . import _wire
 
 # method -> (module, function). Modules load on first use: start-up needs only _lifecycle.

@@ -27,10 +27,12 @@ def _ask(prompt, password, caller):
 
 
 def input(prompt=""):
+    """builtins.input: the frontend shows the prompt and returns the user's line."""
     return _ask(prompt, False, "raw_input")
 
 
 def getpass(prompt="Password: ", stream=None):
+    """getpass.getpass: asks the frontend for a hidden entry (stream is not used)."""
     return _ask(prompt, True, "getpass")
 
 
@@ -83,6 +85,8 @@ class _PatchGetpassOnImport:
 
 
 class _PatchAfterExec:
+    """Loader wrapper: runs the real loader, then puts our getpass in the fresh module."""
+
     def __init__(self, loader):
         self.loader = loader
 

@@ -1,4 +1,4 @@
-"""JSON encoding of everything that crosses to the native side: requests, replies, iopub contents."""
+"""JSON encoding of all that crosses to the native side: requests, replies, iopub contents."""
 import json
 import os
 

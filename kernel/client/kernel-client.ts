@@ -6,6 +6,7 @@ import { performance } from 'perf_hooks';
 import * as zmq from 'zeromq';
 
 import { Header } from '../protocol/header';
+import { ExecuteRequest } from '../protocol/messages';
 import { Session } from '../protocol/session';
 import { DELIMITER, Message } from '../protocol/wire';
 import { Channel, ConnectionInfo, endpoint } from '../transport/connection-file';
@@ -57,6 +58,19 @@ const IOPUB_PROBE_MS = 200;
 
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+// An execute_request's content; what `options` leaves out gets the spec's defaults.
+export function executeContent(code: string, options: ExecuteOptions = {}): ExecuteRequest {
+  const silent = options.silent ?? false;
+  return {
+    code,
+    silent,
+    store_history: options.storeHistory ?? !silent,
+    user_expressions: options.userExpressions ?? {},
+    allow_stdin: options.allowStdin ?? true,
+    stop_on_error: options.stopOnError ?? true,
+  };
 }
 
 export class KernelClient {
@@ -129,14 +143,8 @@ export class KernelClient {
   }
 
   async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
-    const request = await this.send('shell', 'execute_request', {
-      code,
-      silent: options.silent ?? false,
-      store_history: options.storeHistory ?? !(options.silent ?? false),
-      user_expressions: options.userExpressions ?? {},
-      allow_stdin: options.allowStdin ?? this.inputHandler !== undefined,
-      stop_on_error: options.stopOnError ?? true,
-    }, options.onIopub);
+    const content = executeContent(code, { ...options, allowStdin: options.allowStdin ?? this.inputHandler !== undefined });
+    const request = await this.send('shell', 'execute_request', content, options.onIopub);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     try {
       const [reply, iopub] = await Promise.all([request.reply(timeoutMs), request.untilIdle(timeoutMs)]);

@@ -14,6 +14,7 @@ export class PendingRequest {
   readonly iopub: Message[] = [];
   private readonly replied = new Deferred<Message>();
   private readonly idle = new Deferred<Message[]>();
+  private watchers: { matches: (message: Message) => boolean; found: Deferred<Message> }[] = [];
 
   constructor(
     readonly header: Header,
@@ -32,7 +33,18 @@ export class PendingRequest {
   addIopub(message: Message): void {
     this.iopub.push(message);
     this.onIopub?.(message);
+    for (const watcher of this.watchers) if (watcher.matches(message)) watcher.found.resolve(message);
+    this.watchers = this.watchers.filter((watcher) => !watcher.found.settled);
     if (isStatus(message, 'idle')) this.idle.resolve(this.iopub);
+  }
+
+  // The first iopub message (already received or still to come) that matches.
+  iopubMatching(matches: (message: Message) => boolean, timeoutMs: number, what: string): Promise<Message> {
+    const found = new Deferred<Message>();
+    const earlier = this.iopub.find(matches);
+    if (earlier) found.resolve(earlier);
+    else this.watchers.push({ matches, found });
+    return withTimeout(found.promise, timeoutMs, `${what} after ${this.header.msg_type} ${this.msgId}`);
   }
 
   reply(timeoutMs: number): Promise<Message> {
@@ -47,6 +59,7 @@ export class PendingRequest {
   fail(error: Error): void {
     this.replied.reject(error);
     this.idle.reject(error);
+    for (const watcher of this.watchers) watcher.found.reject(error);
   }
 
   // Stop routing messages here; later ones with this parent count as unclaimed.

@@ -351,6 +351,32 @@ def test_top_level_await():
 
 
 @with_kernel
+def test_interrupt_stops_the_cell():
+    import threading
+
+    def interrupt_soon():  # as the native side does for a blocked call: a real SIGINT
+        threading.Timer(0.1, signal.pthread_kill,
+                        (threading.main_thread().ident, signal.SIGINT)).start()
+
+    interrupt_soon()
+    reply = execute("import time\ntime.sleep(5)", count=4)
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert '"<cell 4>", line 2' in "\n".join(reply["traceback"])
+    if sys.version_info < (3, 8):
+        return
+    interrupt_soon()
+    reply = execute("import asyncio\n"
+                    "async def slow():\n"
+                    "    await asyncio.sleep(0.3)\n"
+                    "    print('resumed after the interrupt')\n"
+                    "await slow()")
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert reply["traceback"] == ["KeyboardInterrupt"]  # no event loop internals
+    assert execute("await asyncio.sleep(0.5)")["status"] == "ok"
+    assert fake_host.stream_text() == ""  # the interrupted cell did not resume
+
+
+@with_kernel
 def test_unencodable_text_stays_valid_json():
     reply = execute("'\\ud800 caf\\u00e9'")
     assert reply["status"] == "ok"

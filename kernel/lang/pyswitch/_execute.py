@@ -98,7 +98,19 @@ def _run_coroutine(coroutine):
     if _loop is None:
         _loop = asyncio.new_event_loop()
         asyncio.set_event_loop(_loop)
-    _loop.run_until_complete(coroutine)
+    task = _loop.create_task(coroutine)
+    try:
+        _loop.run_until_complete(task)
+    except BaseException:
+        # Interrupted (or the loop failed) while the cell is suspended: stop the cell here
+        # rather than let it resume whenever a later cell runs the loop.
+        if not task.done():
+            task.cancel()
+            try:
+                _loop.run_until_complete(task)
+            except BaseException:
+                pass
+        raise
 
 
 def _user_expressions(expressions, namespace):

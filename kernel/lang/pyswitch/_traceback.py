@@ -1,9 +1,5 @@
 """Error reports for user code, with the kernel's own frames left out."""
-import os
-import sys
 import types
-
-_PACKAGE_DIR = os.path.dirname(__file__) + os.sep
 
 
 def describe(exc):
@@ -23,15 +19,14 @@ def user_traceback(tb):
     """A copy of tb without kernel frames.
 
     Dropped: every frame of this package (the cell runner at the start; display hook and
-    display() when user code reaches them) and, before the first user frame, the asyncio
-    frames of the loop that runs cells using top-level await.
+    display() when user code reaches them) and, before the first frame kept, the frames of
+    the event loop that runs cells using top-level await.
     """
-    loop_dir = _asyncio_dir()
     kept = []
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) and not (
-                not kept and loop_dir and filename.startswith(loop_dir)):
+        module = tb.tb_frame.f_globals.get("__name__") or ""
+        if not (_is_module(module, "pyswitch")
+                or not kept and (_is_module(module, "asyncio") or module == "selectors")):
             kept.append(tb)
         tb = tb.tb_next
     result = None
@@ -40,9 +35,8 @@ def user_traceback(tb):
     return result
 
 
-def _asyncio_dir():
-    asyncio = sys.modules.get("asyncio")
-    return os.path.dirname(asyncio.__file__) + os.sep if asyncio else None
+def _is_module(name, package):
+    return name == package or name.startswith(package + ".")
 
 
 def _safe_str(exc):

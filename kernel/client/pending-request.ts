@@ -35,7 +35,7 @@ export class PendingRequest {
     this.onIopub?.(message);
     for (const watcher of this.watchers) if (watcher.matches(message)) watcher.found.resolve(message);
     this.watchers = this.watchers.filter((watcher) => !watcher.found.settled);
-    if (isStatus(message, 'idle')) this.idle.resolve(this.iopub);
+    if (isStatus(message, 'idle')) this.idle.resolve([...this.iopub]);
   }
 
   // The first iopub message (already received or still to come) that matches.

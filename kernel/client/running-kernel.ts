@@ -39,6 +39,14 @@ export class RunningKernel {
     else await this.client.request('control', 'interrupt_request', {}, timeoutMs);
   }
 
+  // No questions asked: for tests and for a kernel that stopped answering.
+  async kill(): Promise<ExitStatus> {
+    const status = await this.process.kill();
+    this.client.close();
+    this.process.removeConnectionFile();
+    return status;
+  }
+
   async shutdown(timeoutMs = 5000): Promise<ExitStatus> {
     if (this.process.running) {
       try {

@@ -5,12 +5,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { findKernelSpec } from '../client/kernelspec';
+import { KernelSpec, findKernelSpec } from '../client/kernelspec';
 import { KernelOutput, specCommand } from '../client/launcher';
 import { usableRuntimeDir } from '../client/new-connection';
 import { RunningKernel } from '../client/running-kernel';
 import { runBatch } from '../client/terminal/batch';
 import { runInteractive } from '../client/terminal/interactive';
+import { ConsoleStreams } from '../client/terminal/output';
 import { TerminalReader } from '../client/terminal/terminal-reader';
 import { Args } from './args';
 
@@ -52,6 +53,15 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+async function runTerminal(kernel: RunningKernel, interruptMode: KernelSpec['interruptMode'], streams: ConsoleStreams): Promise<number> {
+  const reader = new TerminalReader(process.stdin, process.stdout);
+  try {
+    return await runInteractive(kernel, interruptMode, reader, streams);
+  } finally {
+    reader.close();
+  }
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -80,23 +90,20 @@ export async function runConsole(argv: string[]): Promise<number> {
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const streams = { out: process.stdout, err: process.stderr };
-  let failed = false;
+  let keepLog = true; // unless the session ends well
   try {
-    if (!process.stdin.isTTY) return await runBatch(kernel.client, await readAll(process.stdin), streams);
-    const reader = new TerminalReader(process.stdin, process.stdout);
-    try {
-      return await runInteractive(kernel, spec.interruptMode, reader, streams);
-    } finally {
-      reader.close();
-    }
+    const status = await (process.stdin.isTTY
+      ? runTerminal(kernel, spec.interruptMode, streams)
+      : runBatch(kernel.client, await readAll(process.stdin), streams));
+    keepLog = false;
+    return status;
   } catch (error) {
-    failed = true;
     if (kernel.process.running) throw error;
     process.stderr.write(`pyswitch: ${message(error)}${log.hint()}\n`); // the kernel died under us
     return 1;
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-    const status = await kernel.shutdown();
-    if (!failed && status.code === 0) log.discard();
+    const exit = await kernel.shutdown();
+    if (!keepLog && exit.code === 0) log.discard();
   }
 }

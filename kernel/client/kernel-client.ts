@@ -17,7 +17,8 @@ import { Deferred, TimeoutError, abortion, delay, withTimeout } from './waiting'
 export type RequestChannel = 'shell' | 'control';
 export type DealerChannel = RequestChannel | 'stdin';
 
-// Everything that crosses the sockets, for logs and test diagnostics.
+// Everything that crosses the sockets, for logs and test diagnostics. `rejected`: a message we dropped
+// (bad signature, malformed) or an input_request we could not answer.
 export type Traffic =
   | { kind: 'sent'; channel: DealerChannel; header: Header; content: object }
   | { kind: 'sent-frames'; channel: DealerChannel; frames: Buffer[] }
@@ -53,6 +54,7 @@ export interface ConnectOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+const READY_TIMEOUT_MS = 30_000; // a first start may compile bytecode or build caches
 const KERNEL_INFO_PROBE_MS = 1000; // jupyter_client's wait_for_ready cadence
 const IOPUB_PROBE_MS = 200;
 
@@ -74,7 +76,7 @@ export function executeContent(code: string, options: ExecuteOptions = {}): Exec
 }
 
 export class KernelClient {
-  readonly session: Session;
+  private readonly session: Session;
   // The kernel_info_reply that proved the kernel ready; set by connect().
   kernelInfo!: Message;
   private readonly dealers: Record<DealerChannel, zmq.Dealer>;
@@ -84,14 +86,13 @@ export class KernelClient {
   private readonly hbSender = new SerialSender(this.hb);
   private hbQueue: Promise<unknown> = Promise.resolve();
   private readonly pending = new Map<string, PendingRequest>();
-  private readonly iopubListeners = new Set<IopubListener>();
   private readonly observers = new Set<(traffic: Traffic) => void>();
   // First ZMTP handshake of each socket: until then the kernel's ROUTER does not know our identity and
   // drops what it addresses to us (an early input_request would vanish).
   private readonly handshakes: Deferred<void>[] = [];
   private inputHandler: InputHandler | undefined;
   private iopubSeen = false;
-  private closed = false;
+  private closedBecause: string | undefined;
 
   private constructor(info: ConnectionInfo) {
     this.session = new Session(info.key, info.signature_scheme, os.userInfo().username);
@@ -116,7 +117,7 @@ export class KernelClient {
   static async connect(info: ConnectionInfo, options: ConnectOptions = {}): Promise<KernelClient> {
     const client = new KernelClient(info);
     try {
-      client.kernelInfo = await client.waitForReady(options.timeoutMs ?? 30_000, options.signal);
+      client.kernelInfo = await client.waitForReady(options.timeoutMs ?? READY_TIMEOUT_MS, options.signal);
     } catch (error) {
       client.close();
       throw error;
@@ -154,22 +155,16 @@ export class KernelClient {
     }
   }
 
-  // Collects replies and iopub messages for a msg_id sent by sendFrames (test traffic we forged).
-  track(msgId: string, header: Header, onIopub?: IopubListener): PendingRequest {
-    const request = new PendingRequest({ ...header, msg_id: msgId }, onIopub, () => this.pending.delete(msgId));
-    this.pending.set(msgId, request);
+  // Collects the reply and iopub messages of a message sent with sendFrames (test traffic we forged).
+  track(header: Header): PendingRequest {
+    const request = new PendingRequest(header, undefined, () => this.pending.delete(header.msg_id));
+    this.pending.set(header.msg_id, request);
     return request;
   }
 
   // Raw multipart frames, for tests of what the kernel does with malformed messages.
   sendFrames(channel: DealerChannel, frames: Buffer[]): Promise<void> {
     return this.transmit(channel, frames, { kind: 'sent-frames', channel, frames });
-  }
-
-  // Every iopub message, ours or other clients'. Returns the unsubscribe function.
-  onIopub(listener: IopubListener): () => void {
-    this.iopubListeners.add(listener);
-    return () => this.iopubListeners.delete(listener);
   }
 
   onInputRequest(handler: InputHandler | undefined): void {
@@ -190,8 +185,8 @@ export class KernelClient {
 
   // Closes the sockets; whatever still waits on a reply fails with `reason`.
   close(reason = 'the client was closed'): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closedBecause !== undefined) return;
+    this.closedBecause = reason;
     for (const request of this.pending.values()) request.fail(new Error(reason));
     this.pending.clear();
     for (const socket of [...Object.values(this.dealers), this.iopub, this.hb]) socket.close();
@@ -212,7 +207,7 @@ export class KernelClient {
   }
 
   private async transmit(channel: DealerChannel, frames: Buffer[], traffic: Traffic): Promise<void> {
-    if (this.closed) throw new Error(`cannot send on ${channel}: the client is closed`);
+    if (this.closedBecause !== undefined) throw new Error(`cannot send on ${channel}: ${this.closedBecause}`);
     this.emit(traffic);
     await this.senders[channel].send(frames);
   }
@@ -225,7 +220,7 @@ export class KernelClient {
     try {
       for await (const frames of socket) this.dispatch(channel, frames);
     } catch (error) {
-      if (!this.closed) this.close(`${channel} socket failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.closedBecause === undefined) this.close(`${channel} socket failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -242,7 +237,6 @@ export class KernelClient {
     if (channel === 'iopub') {
       this.iopubSeen = true;
       request?.addIopub(message);
-      for (const listener of this.iopubListeners) listener(message);
     } else if (channel === 'stdin') {
       if (message.header.msg_type === 'input_request') void this.answerInput(message);
     } else {
@@ -258,11 +252,11 @@ export class KernelClient {
         { prompt: typeof content.prompt === 'string' ? content.prompt : '', password: content.password === true },
         message,
       );
-      if (value === null || this.closed) return;
+      if (value === null || this.closedBecause !== undefined) return;
       const { frames, header } = this.frame('input_reply', { value }, message);
       await this.transmit('stdin', frames, { kind: 'sent', channel: 'stdin', header, content: { value } });
     } catch (error) {
-      if (!this.closed) this.emit({ kind: 'rejected', channel: 'stdin', reason: `input_request not answered: ${String(error)}` });
+      if (this.closedBecause === undefined) this.emit({ kind: 'rejected', channel: 'stdin', reason: `input_request not answered: ${String(error)}` });
     }
   }
 

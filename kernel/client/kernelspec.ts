@@ -16,7 +16,7 @@ export interface KernelSpec {
   env: Record<string, string>;
 }
 
-export function kernelSpecDirs(): string[] {
+function kernelSpecDirs(): string[] {
   return jupyterDataDirs().map((dir) => path.join(dir, 'kernels'));
 }
 
@@ -29,7 +29,7 @@ function isStringMap(value: unknown): value is Record<string, string> {
     Object.values(value).every((item) => typeof item === 'string');
 }
 
-export function readKernelSpec(name: string, resourceDir: string): KernelSpec {
+function readKernelSpec(name: string, resourceDir: string): KernelSpec {
   const file = path.join(resourceDir, 'kernel.json');
   let raw: Record<string, unknown>;
   try {

@@ -9,7 +9,7 @@ export interface StartOptions extends LaunchOptions {
   readyTimeoutMs?: number;
 }
 
-export function describeExit(status: ExitStatus): string {
+function describeExit(status: ExitStatus): string {
   return status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
 }
 

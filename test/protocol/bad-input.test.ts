@@ -97,7 +97,7 @@ describe('malformed and unauthenticated messages', () => {
     const frames = validlySigned({ header: h });
     const collected = collectByParent(client, h.msg_id);
     try {
-      const first = client.track(h.msg_id, h);
+      const first = client.track(h);
       await client.sendFrames('shell', frames);
       expect((await first.reply(5000)).content.status).toBe('ok');
       first.dispose();

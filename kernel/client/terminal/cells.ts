@@ -2,6 +2,7 @@
 // the code is complete (or invalid: the user should see that error now). A blank line ends an indented
 // block; open brackets or strings continue past it when the kernel says the code is still incomplete.
 import { KernelClient } from '../kernel-client';
+import { TimeoutError } from '../waiting';
 
 export interface Completeness {
   status: 'complete' | 'incomplete' | 'invalid' | 'unknown';
@@ -13,16 +14,19 @@ export type Step = { kind: 'run'; code: string } | { kind: 'more'; indent: strin
 
 const STATUSES: readonly string[] = ['complete', 'incomplete', 'invalid', 'unknown'];
 
-// The kernel's verdict; a kernel that does not answer in time (or says nonsense) counts as `unknown`.
+// The kernel's verdict; a kernel that does not answer in time (or says nonsense) counts as `unknown`. Other
+// failures (the kernel died) are not a verdict and propagate.
 export function kernelCompleteness(client: KernelClient, timeoutMs = 5000): CompletenessCheck {
   return async (code) => {
+    let content: Record<string, unknown>;
     try {
-      const { content } = await client.request('shell', 'is_complete_request', { code }, timeoutMs);
-      const status = STATUSES.includes(String(content.status)) ? (content.status as Completeness['status']) : 'unknown';
-      return { status, indent: typeof content.indent === 'string' ? content.indent : '' };
-    } catch {
-      return { status: 'unknown', indent: '' };
+      ({ content } = await client.request('shell', 'is_complete_request', { code }, timeoutMs));
+    } catch (error) {
+      if (error instanceof TimeoutError) return { status: 'unknown', indent: '' };
+      throw error;
     }
+    const status = STATUSES.includes(String(content.status)) ? (content.status as Completeness['status']) : 'unknown';
+    return { status, indent: typeof content.indent === 'string' ? content.indent : '' };
   };
 }
 

@@ -99,6 +99,10 @@ class PythonKernelTests(jupyter_kernel_test.KernelTests):
     def tearDownClass(cls):
         """suite_kernel shuts the kernel down."""
 
+    def get_non_kernel_info_reply(self, timeout=None):
+        """Bounded: jupyter_kernel_test waits forever here for completion and is_complete."""
+        return super().get_non_kernel_info_reply(timeout=timeout or jupyter_kernel_test.TIMEOUT)
+
     language_name = "python"
     file_extension = ".py"
 

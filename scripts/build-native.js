@@ -28,6 +28,11 @@ async function main() {
     `--CDPYSWITCH_PYTHON_INCLUDE=${info.includeDir}`, `--CDPYSWITCH_PYTHON_LIBRARY=${info.libpython}`],
   { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error(`the native build for Python ${info.version} failed`);
+  // Ship the kernel's Python side precompiled: with PYTHONDONTWRITEBYTECODE set, it would otherwise be
+  // compiled again at every kernel start.
+  const compiled = spawnSync(info.sysExecutable, ['-m', 'compileall', '-q', path.join(root, 'kernel', 'lang')],
+    { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (compiled.status !== 0) throw new Error(`compiling kernel/lang with ${info.sysExecutable} failed`);
 }
 
 main().catch((error) => {

@@ -5,6 +5,7 @@ JUPYTER_PATH; a missing or failing install fails every test. PYSWITCH_TEST_KERNE
 against an installed kernelspec instead (e.g. `python3`, Debian's ipykernel).
 """
 import os
+import signal
 
 import pytest
 
@@ -15,6 +16,12 @@ from kernel_install import (
     jupyter_path_with,
     require_kernelspec,
 )
+
+
+def pytest_configure(config):
+    """Unwind on SIGTERM (`timeout`, CI runners) as on Ctrl-C, so fixtures still kill their kernels:
+    kernels run in sessions of their own and would outlive a killed pytest."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")

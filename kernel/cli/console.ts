@@ -9,10 +9,10 @@ import { KernelSpec, findKernelSpec } from '../client/kernelspec';
 import { KernelOutput, specCommand } from '../client/launcher';
 import { usableRuntimeDir } from '../client/new-connection';
 import { RunningKernel } from '../client/running-kernel';
-import { runBatch } from '../client/terminal/batch';
-import { runInteractive } from '../client/terminal/interactive';
-import { ConsoleStreams } from '../client/terminal/output';
-import { TerminalReader } from '../client/terminal/terminal-reader';
+import { runBatch } from './console/batch';
+import { runInteractive } from './console/interactive';
+import { ConsoleStreams } from './console/output';
+import { TerminalReader } from './console/terminal-reader';
 import { Args } from './args';
 
 const DEFAULT_KERNEL = 'pyswitch';

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 // Splitting console input into cells, against a scripted is_complete (the kernel's verdicts are tested
 // with the kernel; here: what the console does with them).
-import { CellAssembler, Completeness } from '../../kernel/client/terminal/cells';
+import { CellAssembler, Completeness } from '../../kernel/cli/console/cells';
 
 type Verdicts = Record<string, Completeness['status'] | [Completeness['status'], string]>;
 

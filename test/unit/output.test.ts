@@ -2,7 +2,7 @@
 // What the console prints for each kind of iopub message.
 import { PassThrough } from 'stream';
 
-import { OutputRenderer } from '../../kernel/client/terminal/output';
+import { OutputRenderer } from '../../kernel/cli/console/output';
 import { Message } from '../../kernel/protocol/wire';
 import { header } from '../helpers/frames';
 

@@ -1,8 +1,8 @@
 // Turning lines into cells as a REPL does: lines accumulate until the kernel's is_complete_request says
 // the code is complete (or invalid: the user should see that error now). A blank line ends an indented
 // block; open brackets or strings continue past it when the kernel says the code is still incomplete.
-import { KernelClient } from '../kernel-client';
-import { TimeoutError } from '../waiting';
+import { KernelClient } from '../../client/kernel-client';
+import { TimeoutError } from '../../client/waiting';
 
 export interface Completeness {
   status: 'complete' | 'incomplete' | 'invalid' | 'unknown';

@@ -4,7 +4,7 @@
 // The exit status is 1 when any cell failed, 0 otherwise: a script driving the console can tell, and,
 // as in a REPL, a failed cell does not stop the ones after it. input() fails at once (StdinNotImplementedError):
 // our stdin is the code being run, there is nobody to answer.
-import { KernelClient } from '../kernel-client';
+import { KernelClient } from '../../client/kernel-client';
 import { CellAssembler, kernelCompleteness } from './cells';
 import { ConsoleStreams, OutputRenderer } from './output';
 

@@ -1,7 +1,7 @@
 // The interactive console: `In [N]: ` prompts with continuation lines, output as it arrives, Ctrl-C to
 // interrupt a running cell (or drop the line being typed), input() answered at the terminal, Ctrl-D to quit.
-import { RunningKernel } from '../running-kernel';
-import { KernelSpec } from '../kernelspec';
+import { RunningKernel } from '../../client/running-kernel';
+import { KernelSpec } from '../../client/kernelspec';
 import { CellAssembler, kernelCompleteness } from './cells';
 import { ConsoleStreams, OutputRenderer } from './output';
 import { TerminalReader } from './terminal-reader';

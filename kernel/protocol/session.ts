@@ -1,13 +1,13 @@
 // One side of a Jupyter session: makes headers for the messages it sends, and encodes/decodes frames
 // with the session's key.
-import { v4 as uuid4 } from 'uuid';
+import { randomUUID } from 'crypto';
 
 import { Header, PROTOCOL_VERSION, ParentHeader } from './header';
 import { ReplayGuard, Signer } from './signer';
 import { DecodeResult, Message, Outgoing, decode, encode } from './wire';
 
 export class Session {
-  readonly id = uuid4();
+  readonly id = randomUUID();
   private readonly replay = new ReplayGuard();
   private readonly signer: Signer;
 
@@ -17,7 +17,7 @@ export class Session {
 
   header(msgType: string): Header {
     return {
-      msg_id: uuid4(),
+      msg_id: randomUUID(),
       session: this.id,
       username: this.username,
       date: new Date().toISOString(),

@@ -1,6 +1,6 @@
 // The `pyswitch` command.
+import { EmbeddedPython } from '../interpreter/embedded-python';
 import { defaultPython, pythonInfo } from '../interpreter/python-info';
-import { Kernel } from '../server/kernel';
 import { readConnectionFile } from '../transport/connection-file';
 import { Args } from './args';
 import { install, uninstall } from './install';
@@ -20,7 +20,11 @@ async function runKernel(argv: string[]): Promise<void> {
   args.rejectUnknown();
   if (!file) throw new Error('kernel needs -f CONNECTION_FILE');
   const connection = readConnectionFile(file);
-  await Kernel.start(connection, await pythonInfo(python));
+  const info = await pythonInfo(python);
+  const interpreter = new EmbeddedPython(info);
+  // The protocol stack (zeromq, crypto) loads while Python initialises on its own thread.
+  const { Kernel } = await import('../server/kernel');
+  await Kernel.start(connection, interpreter, info);
 }
 
 async function runConsole(argv: string[]): Promise<number> {

@@ -69,16 +69,25 @@ function loadAddon(info: PythonInfo): InterpreterAddon {
 export class EmbeddedPython {
   private readonly native: NativeInterpreter;
   private readonly pending = new Map<number, { resolve: (payload: Buffer) => void; reject: (e: Error) => void }>();
+  private handlers: EmbeddedPythonHandlers | undefined;
+  private early: (IopubEvent | InputEvent)[] = [];
+  // Settles when the interpreter has initialised (or failed to, with the reason).
+  readonly started: Promise<void>;
 
-  private constructor(addon: InterpreterAddon, private readonly handlers: EmbeddedPythonHandlers) {
-    this.native = new addon.Interpreter((events) => this.dispatch(events));
+  // Loads the interpreter of `info` into this process; it initialises on its own thread while the caller
+  // goes on with the rest of start-up.
+  constructor(info: PythonInfo) {
+    this.native = new (loadAddon(info).Interpreter)((events) => this.dispatch(events));
+    this.started = this.track(this.native.start({ executable: info.sysExecutable, paths: [LANG_DIR] })).then(() => undefined);
+    this.started.catch(() => undefined); // failures reach whoever awaits `started`, not the process
   }
 
-  // Loads the interpreter of `info` into this process and starts it; resolves with Python's version text.
-  static async start(info: PythonInfo, handlers: EmbeddedPythonHandlers): Promise<EmbeddedPython> {
-    const python = new EmbeddedPython(loadAddon(info), handlers);
-    await python.track(python.native.start({ executable: info.sysExecutable, paths: [LANG_DIR] }));
-    return python;
+  // Where output and input requests go from now on; whatever came before is delivered first, in order.
+  attach(handlers: EmbeddedPythonHandlers): void {
+    this.handlers = handlers;
+    const early = this.early;
+    this.early = [];
+    this.dispatch(early);
   }
 
   // Sends one request to pyswitch._kernel.handle(); returns its job id (which tags its output) and result.
@@ -107,10 +116,12 @@ export class EmbeddedPython {
 
   private dispatch(events: NativeEvent[]): void {
     for (const event of events) {
-      if (event.kind === 'iopub') {
-        this.handlers.onIopub(event);
+      if (event.kind !== 'reply' && !this.handlers) {
+        this.early.push(event);
+      } else if (event.kind === 'iopub') {
+        this.handlers?.onIopub(event);
       } else if (event.kind === 'input') {
-        this.handlers.onInputRequest(event);
+        this.handlers?.onInputRequest(event);
       } else {
         const waiter = this.pending.get(event.job);
         this.pending.delete(event.job);

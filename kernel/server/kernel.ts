@@ -1,9 +1,10 @@
 // The kernel: binds the channels, starts the interpreter, and routes each request to its handler.
 // Shell requests are served in order; control requests at once, even while a cell runs.
+import { EmbeddedPython } from '../interpreter/embedded-python';
 import { PythonInfo } from '../interpreter/python-info';
 import {
-  Content, KernelInfoReply, parseExecuteRequest, parseHistoryRequest, parseInputReply, parseIsCompleteRequest,
-  parseShutdownRequest, ParseResult,
+  CompleteReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
+  parseHistoryRequest, parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
 } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/header';
 import { Session } from '../protocol/session';
@@ -42,11 +43,11 @@ export class Kernel {
     this.shellQueue = new ShellQueue((m) => this.serve('shell', m), (e) => log(`shell request failed: ${String(e)}`));
   }
 
-  static async start(connection: ConnectionInfo, python: PythonInfo): Promise<Kernel> {
+  static async start(connection: ConnectionInfo, python: EmbeddedPython, info: PythonInfo): Promise<Kernel> {
     const sockets = await KernelSockets.bind(connection);
     const kernel = new Kernel(sockets, connection);
     void kernel.publisher.status('starting');
-    kernel.ready = PythonSession.start(python, kernel.publisher, (parent, prompt, password) =>
+    kernel.ready = PythonSession.start(python, info, kernel.publisher, (parent, prompt, password) =>
       void kernel.askInput(parent, prompt, password)).then((session) => {
       kernel.python = session;
     });
@@ -81,9 +82,14 @@ export class Kernel {
       execute_request: (m, respond) => this.execute(m, respond),
       is_complete_request: (m, respond) =>
         this.withContent(m, respond, parseIsCompleteRequest, async (c) => respond(await this.python.request('is_complete', c, m))),
+      complete_request: (m, respond) =>
+        this.withContent(m, respond, parseCompleteRequest, async (c) => respond(await this.python.request<CompleteReply>('complete', c, m))),
+      inspect_request: (m, respond) =>
+        this.withContent(m, respond, parseInspectRequest, async (c) => respond(await this.python.request<InspectReply>('inspect', c, m))),
       history_request: (m, respond) =>
-        this.withContent(m, respond, parseHistoryRequest, (c) => respond({ status: 'ok', history: this.history.query(c) })),
-      comm_info_request: (_, respond) => respond({ status: 'ok', comms: {} }),
+        this.withContent(m, respond, parseHistoryRequest, async (c) => respond({ status: 'ok', history: await this.history.query(c) })),
+      // The comm manager (to come) lists the open comms of the parsed target_name; none are open before it.
+      comm_info_request: (m, respond) => this.withContent(m, respond, parseCommInfoRequest, () => respond({ status: 'ok', comms: {} })),
     };
   }
 

@@ -23,6 +23,7 @@ export class PythonSession {
   ) {}
 
   static async start(
+    python: EmbeddedPython,
     info: PythonInfo,
     publisher: Publisher,
     askInput: (parent: Message, prompt: string, password: boolean) => void,
@@ -30,7 +31,7 @@ export class PythonSession {
     const parents = new Map<number, Message>();
     let session: PythonSession | undefined;
     const parentOf = (job: number): Message | undefined => parents.get(job) ?? session?.lastParent;
-    const python = await EmbeddedPython.start(info, {
+    python.attach({
       onIopub: (event: IopubEvent) => void publisher.publish(event.msgType, event.content, parentOf(event.job)),
       onInputRequest: (event: InputEvent) => {
         const parent = parentOf(event.job);
@@ -38,6 +39,7 @@ export class PythonSession {
         else python.interrupt(); // nobody to ask: fail the input() rather than hang
       },
     });
+    await python.started;
     const startup = await python.request<StartupInfo>('startup', {}).result;
     session = new PythonSession(info, startup, python, parents);
     return session;

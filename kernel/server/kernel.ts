@@ -61,7 +61,7 @@ export class Kernel {
     this.sockets.serve('shell', (frames) => this.receive(frames, (m) => this.shellQueue.push(m))).catch(failed('shell'));
     this.sockets.serve('control', (frames) => this.receive(frames, (m) => void this.serve('control', m))).catch(failed('control'));
     this.sockets.serve('stdin', (frames) => this.receive(frames, (m) => this.onStdin(m))).catch(failed('stdin'));
-    this.sockets.serveSubscriptions((topic) => void this.publisher.welcome(topic)).catch(failed('iopub'));
+    this.sockets.serveSubscriptions((subscribed, topic) => void this.publisher.subscriptionChanged(subscribed, topic)).catch(failed('iopub'));
   }
 
   // Checks a message before anything acts on it: a bad one is logged and dropped, and the kernel goes on.

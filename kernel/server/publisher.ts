@@ -1,4 +1,7 @@
 // Everything the kernel says on iopub: status, side effects of requests, the welcome to new subscribers.
+// While nobody is subscribed, messages are held (bounded) and go out when a subscriber arrives: a frontend
+// whose SUB socket connects after its first request (jupyter console only waits for the shell reply)
+// would otherwise wait forever for an `idle` that was published into the void.
 import { ParentHeader } from '../protocol/header';
 import { Session } from '../protocol/session';
 import { Message } from '../protocol/wire';
@@ -7,11 +10,29 @@ import { KernelSockets } from '../transport/kernel-sockets';
 export type ExecutionState = 'starting' | 'busy' | 'idle';
 type Parent = Message<unknown> | ParentHeader;
 
+const MAX_HELD_MESSAGES = 10_000;
+
 export class Publisher {
+  private subscriptions = 0;
+  private held: Buffer[][] = [];
+
   constructor(private readonly sockets: KernelSockets, private readonly session: Session) {}
 
   publish(msgType: string, content: Buffer | object, parent: Parent = {}): Promise<void> {
-    return this.sockets.send('iopub', this.session.frames(msgType, content, parent));
+    const frames = this.session.frames(msgType, content, parent);
+    if (this.subscriptions > 0) return this.sockets.send('iopub', frames);
+    if (this.held.length === MAX_HELD_MESSAGES) this.held.shift(); // the oldest matter least to a late subscriber
+    this.held.push(frames);
+    return Promise.resolve();
+  }
+
+  async subscriptionChanged(subscribed: boolean, topic: Buffer): Promise<void> {
+    this.subscriptions = Math.max(0, this.subscriptions + (subscribed ? 1 : -1));
+    if (!subscribed) return;
+    const held = this.held;
+    this.held = [];
+    // All enqueued at once, so nothing published meanwhile can overtake them.
+    await Promise.all([this.welcome(topic), ...held.map((frames) => this.sockets.send('iopub', frames))]);
   }
 
   status(state: ExecutionState, parent: Parent = {}): Promise<void> {
@@ -19,7 +40,7 @@ export class Publisher {
   }
 
   // iopub_welcome tells a new subscriber that its subscription is live (messaging spec, XPUB iopub).
-  welcome(topic: Buffer): Promise<void> {
-    return this.publish('iopub_welcome', { subscription: topic.toString('utf8') });
+  private welcome(topic: Buffer): Promise<void> {
+    return this.sockets.send('iopub', this.session.frames('iopub_welcome', { subscription: topic.toString('utf8') }));
   }
 }

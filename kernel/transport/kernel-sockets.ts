@@ -9,7 +9,7 @@ export type RequestChannel = 'shell' | 'control' | 'stdin';
 
 export class KernelSockets {
   private readonly routers: Record<RequestChannel, zmq.Router>;
-  private readonly iopub = new zmq.XPublisher({ verbosity: 'allSubs', linger: 1000 });
+  private readonly iopub = new zmq.XPublisher({ verbosity: 'allSubsUnsubs', linger: 1000 });
   private readonly heartbeat = new zmq.Reply({ linger: 0 });
   private readonly senders: Record<RequestChannel | 'iopub', SerialSender>;
   private closed = false;
@@ -52,11 +52,11 @@ export class KernelSockets {
     }
   }
 
-  // Calls back with the topic of each new iopub subscription.
-  async serveSubscriptions(onSubscribe: (topic: Buffer) => void): Promise<void> {
+  // Calls back for each iopub subscription (true) and unsubscription (false, also when a subscriber leaves).
+  async serveSubscriptions(onChange: (subscribed: boolean, topic: Buffer) => void): Promise<void> {
     try {
       for await (const [event] of this.iopub) {
-        if (event.length > 0 && event[0] === 1) onSubscribe(event.subarray(1));
+        if (event.length > 0 && (event[0] === 0 || event[0] === 1)) onChange(event[0] === 1, event.subarray(1));
       }
     } catch (error) {
       if (!this.closed) throw error;

@@ -46,6 +46,39 @@ export interface IsCompleteRequest {
   code: string;
 }
 
+// Cursor offsets count Unicode code points (messaging spec); the kernel passes them to Python,
+// whose strings index the same way, and never converts them to JavaScript's UTF-16 units.
+// A null cursor_pos means the end of the code.
+export interface CompleteRequest {
+  code: string;
+  cursor_pos: number | null;
+}
+
+export interface CompleteReply {
+  status: 'ok';
+  matches: string[];
+  cursor_start: number;
+  cursor_end: number;
+  metadata: { _jupyter_types_experimental?: { start: number; end: number; text: string; type: string; signature: string }[] };
+}
+
+export interface InspectRequest {
+  code: string;
+  cursor_pos: number | null;
+  detail_level: number; // 0: signature and docstring; 1 and above: the source too
+}
+
+export interface InspectReply {
+  status: 'ok';
+  found: boolean;
+  data: Record<string, string>;
+  metadata: Content;
+}
+
+export interface CommInfoRequest {
+  target_name: string | null; // null: comms of every target
+}
+
 export interface ShutdownRequest {
   restart: boolean;
 }
@@ -75,6 +108,12 @@ function read<K extends keyof JsonKinds, F = JsonKinds[K]>(content: Content, nam
   const actual = Array.isArray(value) ? 'array' : typeof value;
   if (actual !== kind) throw new FieldError(`"${name}" must be a ${kind}, not ${actual}`);
   return value as JsonKinds[K];
+}
+
+function readOffset(content: Content, name: string): number | null {
+  const value = read(content, name, 'number', null);
+  if (value !== null && !(Number.isInteger(value) && value >= 0)) throw new FieldError(`"${name}" must be a non-negative integer`);
+  return value;
 }
 
 function parse<T>(build: () => T): ParseResult<T> {
@@ -107,6 +146,22 @@ export function parseExecuteRequest(content: Content): ParseResult<ExecuteReques
 
 export function parseIsCompleteRequest(content: Content): ParseResult<IsCompleteRequest> {
   return parse(() => ({ code: read(content, 'code', 'string') }));
+}
+
+export function parseCompleteRequest(content: Content): ParseResult<CompleteRequest> {
+  return parse(() => ({ code: read(content, 'code', 'string'), cursor_pos: readOffset(content, 'cursor_pos') }));
+}
+
+export function parseInspectRequest(content: Content): ParseResult<InspectRequest> {
+  return parse(() => ({
+    code: read(content, 'code', 'string'),
+    cursor_pos: readOffset(content, 'cursor_pos'),
+    detail_level: readOffset(content, 'detail_level') ?? 0,
+  }));
+}
+
+export function parseCommInfoRequest(content: Content): ParseResult<CommInfoRequest> {
+  return parse(() => ({ target_name: read(content, 'target_name', 'string', null) }));
 }
 
 export function parseShutdownRequest(content: Content): ParseResult<ShutdownRequest> {

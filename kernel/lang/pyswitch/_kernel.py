@@ -5,7 +5,13 @@ Methods (payload -> reply):
   execute     {"code", "silent", "store_history", "user_expressions", "allow_stdin",
                "execution_count"} -> {"status": "ok", "user_expressions"}
                | {"status": "error", "ename", "evalue", "traceback", "user_expressions": {}}
+               In IPython mode (chosen at startup) the reply adds "payload" (help pages...).
   is_complete {"code"} -> {"status", "indent" (when incomplete)}
+  complete    {"code", "cursor_pos"} -> complete_reply content: {"status", "matches",
+               "cursor_start", "cursor_end", "metadata": {"_jupyter_types_experimental"}}
+  inspect     {"code", "cursor_pos", "detail_level"} -> inspect_reply content:
+               {"status", "found", "data", "metadata"}
+  (cursor_pos and the offsets replied count code points; a null cursor_pos is the end.)
   shutdown    {}  -> {}; runs atexit handlers, puts the interpreter's own streams back
 A method that fails inside the kernel answers {"status": "error", "ename", "evalue",
 "traceback"} with the kernel's frames; an unknown method answers the same without traceback.
@@ -17,8 +23,15 @@ _METHODS = {
     "startup": ("_lifecycle", "startup"),
     "execute": ("_execute", "execute"),
     "is_complete": ("_completeness", "is_complete"),
+    "complete": ("_completion", "complete"),
+    "inspect": ("_inspection", "inspect"),
     "shutdown": ("_lifecycle", "shutdown"),
 }
+
+
+def serve(method, module, function):
+    """Answer method with module.function from now on (startup picks IPython mode's execute)."""
+    _METHODS[method] = (module, function)
 
 
 def handle(method, payload):

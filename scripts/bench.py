@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""Benchmark kernels side by side through jupyter_client: pyswitch against Debian's ipykernel.
+
+    /usr/bin/python3 scripts/bench.py [--runs 3] [--kernels pyswitch,python3] [--json FILE]
+
+Each run starts every kernel afresh and runs every step of bench_metrics on it, kernels taking turns;
+the table shows medians over the runs and the ratio first kernel / second kernel. The kernel named
+`pyswitch` is installed from this checkout into a temporary prefix; others are looked up as usual.
+"""
+import argparse
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test" / "jupyter"))
+
+from bench_kernel import BenchKernel  # noqa: E402
+from bench_metrics import ROWS, STEPS  # noqa: E402
+from kernel_install import install_pyswitch, jupyter_path_with, require_kernelspec  # noqa: E402
+
+LOG_TAIL_LINES = 15
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs per kernel (default 3)")
+    parser.add_argument("--kernels", default="pyswitch,python3", help="comma-separated kernelspec names")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    return parser.parse_args()
+
+
+def column_labels(names):
+    """Kernelspec names, made unique (python3, python3#2) when one is benchmarked twice."""
+    labels = []
+    for name in names:
+        count = sum(1 for earlier in names[: len(labels)] if earlier == name)
+        labels.append(f"{name}#{count + 1}" if count else name)
+    return labels
+
+
+def prepare_environment(names, workdir):
+    """Private runtime dir; install this checkout's pyswitch when it is benchmarked."""
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
+    if "pyswitch" in names:
+        install_pyswitch(workdir / "prefix", "pyswitch")
+        os.environ["JUPYTER_PATH"] = jupyter_path_with(workdir / "prefix", os.environ.get("JUPYTER_PATH"))
+    for name in set(names):
+        require_kernelspec(name)
+
+
+def report_failure(label, run, what, log_path):
+    print(f"[{label} run {run + 1}] {what}", file=sys.stderr)
+    lines = log_path.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+    print("".join(f"    | {line}\n" for line in lines), end="", file=sys.stderr)
+
+
+def bench_once(name, label, run, workdir):
+    """{row key: value} for one fresh kernel; failed steps leave their rows out."""
+    log_path = workdir / f"{label}-run{run + 1}.log"
+    values = {}
+    with open(log_path, "w") as log:
+        try:
+            with BenchKernel(name, log) as kernel:
+                for function, _ in STEPS:
+                    kernel.client.drain()
+                    try:
+                        values.update(function(kernel))
+                    except Exception as e:  # one failed metric must not cost the others
+                        report_failure(label, run, f"{function.__name__}: {type(e).__name__}: {e} → n/a", log_path)
+                    if not kernel.alive():
+                        report_failure(label, run, f"kernel died during {function.__name__}", log_path)
+                        break
+        except Exception as e:
+            report_failure(label, run, f"kernel did not start: {type(e).__name__}: {e}", log_path)
+    return values
+
+
+def median_or_none(values):
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def run_all(names, labels, runs, workdir):
+    """{label: {row key: [value per run]}}, kernels taking turns within each run."""
+    results = {label: {row.key: [] for row in ROWS} for label in labels}
+    for run in range(runs):
+        for name, label in zip(names, labels):
+            print(f"run {run + 1}/{runs}: {label}", file=sys.stderr)
+            values = bench_once(name, label, run, workdir)
+            for row in ROWS:
+                results[label][row.key].append(values.get(row.key))
+    return results
+
+
+def fmt(value, unit):
+    if value is None:
+        return "n/a"
+    if unit == "/s":
+        return f"{value:.0f}"
+    if unit == "ms" and value < 10:
+        return f"{value:.2f}"
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def summarise(results, labels):
+    """Rows of (row, {label: median}, ratio of the first two labels)."""
+    summary = []
+    for row in ROWS:
+        medians = {label: median_or_none(results[label][row.key]) for label in labels}
+        first, second = (medians[label] for label in labels[:2]) if len(labels) > 1 else (None, None)
+        ratio = first / second if first is not None and second else None
+        summary.append((row, medians, ratio))
+    return summary
+
+
+def print_table(summary, labels, runs):
+    header = ["metric"] + labels + ([f"ratio ({labels[0]}/{labels[1]})"] if len(labels) > 1 else [])
+    lines = [header]
+    for row, medians, ratio in summary:
+        cells = [f"{row.label} ({row.unit})"] + [fmt(medians[label], row.unit) for label in labels]
+        lines.append(cells + ([f"{ratio:.2f}" if ratio is not None else "n/a"] if len(labels) > 1 else []))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    print(f"medians of {runs} run(s); ratio < 1 is better for ms and MiB, > 1 for /s and MB/s")
+    for i, line in enumerate(lines):
+        print(" | ".join(cell.ljust(w) if j == 0 else cell.rjust(w) for j, (cell, w) in enumerate(zip(line, widths))))
+        if i == 0:
+            print("-+-".join("-" * w for w in widths))
+
+
+def write_json(path, results, summary, names, labels, runs):
+    document = {
+        "runs": runs,
+        "kernels": dict(zip(labels, names)),
+        "metrics": [
+            {"key": row.key, "label": row.label, "unit": row.unit, "median": medians, "ratio": ratio,
+             "runs": {label: results[label][row.key] for label in labels}}
+            for row, medians, ratio in summary
+        ],
+    }
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf8")
+
+
+def main():
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # unwind, so kernels get killed
+    args = parse_args()
+    names = [name.strip() for name in args.kernels.split(",") if name.strip()]
+    labels = column_labels(names)
+    with tempfile.TemporaryDirectory(prefix="pyswitch-bench-") as tmp:
+        workdir = Path(tmp)
+        prepare_environment(names, workdir)
+        results = run_all(names, labels, args.runs, workdir)
+    summary = summarise(results, labels)
+    print_table(summary, labels, args.runs)
+    if args.json:
+        write_json(args.json, results, summary, names, labels, args.runs)
+
+
+if __name__ == "__main__":
+    main()

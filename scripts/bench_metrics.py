@@ -1,0 +1,163 @@
+"""The benchmark's measurements, in the order they run on one freshly started kernel.
+
+A step is a function BenchKernel -> {row key: value}, registered with @step(rows it fills). To add a
+metric (e.g. the env-switch round trip), write one decorated function; bench.py picks it up.
+A step that raises leaves its rows n/a for that run.
+"""
+import statistics
+import time
+from dataclasses import dataclass
+
+from bench_client import is_state, is_type
+
+REPLY_TIMEOUT = 10  # s
+HEAVY_TIMEOUT = 60  # s, for the 200k lines and the 10 M-char repr
+SERVICE_TIMEOUT = 2  # s, complete / inspect: slower counts as unanswered
+EXECUTES = 200
+PIPELINED = 1000
+LINES = 200_000
+LINES_BYTES = sum(len(f"{i}\n") for i in range(LINES))
+REPR_CHARS = 10_000_000
+SERVICE_REQUESTS = 10
+
+
+class BenchError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    unit: str  # "ms", "/s", "MB/s" or "MiB"
+
+
+STEPS = []  # (function, rows), in run order
+
+
+def step(*rows):
+    def register(function):
+        STEPS.append((function, rows))
+        return function
+
+    return register
+
+
+def _ok(reply):
+    content = reply["content"]
+    if content["status"] != "ok":
+        raise BenchError(f"{reply['msg_type']} status {content['status']}: {content.get('ename', '')}")
+    return reply
+
+
+def _timed_execute(kernel, code, until, timeout=REPLY_TIMEOUT):
+    """Seconds from sending code to its first iopub message matching until; the reply must be ok."""
+    client = kernel.client
+    started = time.perf_counter()
+    msg_id = client.execute(code)
+    client.iopub_until(msg_id, timeout, until)
+    elapsed = time.perf_counter() - started
+    _ok(client.reply(client.shell, msg_id, timeout))
+    return elapsed
+
+
+def _run(kernel, code):
+    client = kernel.client
+    _ok(client.reply(client.shell, client.execute(code), REPLY_TIMEOUT))
+
+
+@step(Row("start_ms", "start → first kernel_info_reply", "ms"), Row("rss_ready_mib", "RSS at ready", "MiB"))
+def start(kernel):
+    return {"start_ms": kernel.start_ms, "rss_ready_mib": kernel.rss_mib()}
+
+
+@step(
+    Row("execute_p50_ms", f"execute `1` send → idle, p50 of {EXECUTES}", "ms"),
+    Row("execute_p95_ms", f"execute `1` send → idle, p95 of {EXECUTES}", "ms"),
+)
+def execute_latency(kernel):
+    seconds = [_timed_execute(kernel, "1", is_state("idle")) for _ in range(EXECUTES)]
+    return {
+        "execute_p50_ms": statistics.median(seconds) * 1000,
+        "execute_p95_ms": statistics.quantiles(seconds, n=20)[-1] * 1000,
+    }
+
+
+@step(
+    Row("pipelined_per_s", f"{PIPELINED} pipelined executes", "/s"),
+    Row("rss_after_mib", f"RSS after {PIPELINED} pipelined executes", "MiB"),
+)
+def pipelined(kernel):
+    client = kernel.client
+    started = time.perf_counter()
+    ids = [client.execute("1") for _ in range(PIPELINED)]
+    for msg_id in ids:
+        _ok(client.reply(client.shell, msg_id, HEAVY_TIMEOUT))
+    elapsed = time.perf_counter() - started
+    return {"pipelined_per_s": PIPELINED / elapsed, "rss_after_mib": kernel.rss_mib()}
+
+
+@step(
+    Row("lines_ms", "200k printed lines, send → idle", "ms"),
+    Row("lines_mb_s", "200k printed lines", "MB/s"),
+)
+def printed_lines(kernel):
+    seconds = _timed_execute(kernel, f"for i in range({LINES}): print(i)", is_state("idle"), HEAVY_TIMEOUT)
+    return {"lines_ms": seconds * 1000, "lines_mb_s": LINES_BYTES / seconds / 1e6}
+
+
+@step(Row("repr_ms", "10 M-char repr, send → execute_result", "ms"))
+def big_repr(kernel):
+    seconds = _timed_execute(kernel, f"'x' * {REPR_CHARS}", is_type("execute_result"), HEAVY_TIMEOUT)
+    return {"repr_ms": seconds * 1000}
+
+
+def _service_ms(kernel, msg_type, code):
+    """Median milliseconds of msg_type requests about code (cursor at its end)."""
+    client = kernel.client
+    content = {"code": code, "cursor_pos": len(code)}
+    if msg_type == "inspect_request":
+        content["detail_level"] = 0
+    _run(kernel, "import os")
+    seconds = []
+    for _ in range(SERVICE_REQUESTS):
+        started = time.perf_counter()
+        _ok(client.reply(client.shell, client.send(client.shell, msg_type, content), SERVICE_TIMEOUT))
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds) * 1000
+
+
+@step(Row("complete_ms", "complete `os.pa`", "ms"))
+def complete(kernel):
+    return {"complete_ms": _service_ms(kernel, "complete_request", "os.pa")}
+
+
+@step(Row("inspect_ms", "inspect `os.path.join`", "ms"))
+def inspect(kernel):
+    return {"inspect_ms": _service_ms(kernel, "inspect_request", "os.path.join")}
+
+
+@step(Row("interrupt_ms", "interrupt `time.sleep(100)` → error reply", "ms"))
+def interrupt(kernel):
+    client = kernel.client
+    # A kernel's first traceback can pay one-off imports (IPython: ~90 ms); time the interrupt alone.
+    client.reply(client.shell, client.execute("raise ValueError('warm-up')"), REPLY_TIMEOUT)
+    time.sleep(0.05)  # ipykernel also aborts an execute that arrives just after the error reply
+    msg_id = client.execute("import time; time.sleep(100)")
+    client.iopub_until(msg_id, REPLY_TIMEOUT, is_state("busy"))
+    time.sleep(0.1)  # let the cell reach the sleep
+    started = time.perf_counter()
+    client.send(client.control, "interrupt_request")
+    reply = client.reply(client.shell, msg_id, REPLY_TIMEOUT)
+    elapsed = time.perf_counter() - started
+    if reply["content"].get("ename") != "KeyboardInterrupt":
+        raise BenchError(f"interrupted cell answered {reply['content']}")
+    return {"interrupt_ms": elapsed * 1000}
+
+
+@step(Row("restart_ms", "restart → first kernel_info_reply", "ms"))
+def restart(kernel):
+    return {"restart_ms": kernel.restart_ms()}
+
+
+ROWS = [row for _, rows in STEPS for row in rows]

@@ -1,0 +1,141 @@
+// The history file, so a restarted kernel still has its inputs: JSON lines shared by every pyswitch
+// kernel of the user, $PYSWITCH_HISTORY_FILE or <Jupyter data dir>/pyswitch/history.jsonl.
+//   {"session":3}                          session 3 began (reserves the number before any input)
+//   {"session":3,"line":7,"input":"x = 1"}  an input of session 3
+// Each kernel process is a new session. Numbers are handed out under a lock file, so kernels that
+// start together never share one; inputs are appended without it (one O_APPEND write per line).
+// The file is bounded: past MAX_BYTES it is rewritten with the newest KEEP_BYTES of inputs. Lines a
+// concurrent kernel appends during that rewrite (milliseconds, rare) can be lost.
+import * as fs from 'fs';
+import * as path from 'path';
+import { userDataDir } from '../client/jupyter-paths';
+import { log } from './log';
+
+export type StoredInput = [session: number, line: number, input: string];
+
+const MAX_BYTES = 4 * 1024 * 1024;
+const KEEP_BYTES = 2 * 1024 * 1024;
+const LOCK_RETRY_MS = 10;
+const LOCK_WAIT_MS = 2000;
+const LOCK_STALE_MS = 10_000; // a kernel holds the lock for milliseconds; older means it died holding it
+
+export function historyFilePath(): string {
+  return process.env.PYSWITCH_HISTORY_FILE || path.join(userDataDir(), 'pyswitch', 'history.jsonl');
+}
+
+export interface OpenedHistory {
+  session: number;
+  past: StoredInput[]; // every stored input, ordered by session and line
+  file: HistoryFile | null; // null: the file cannot be used, history stays in memory
+}
+
+export class HistoryFile {
+  private failed = false;
+
+  private constructor(private readonly file: string) {}
+
+  // Never rejects: a history file that cannot be read or written costs persistence, not the kernel.
+  static async open(file: string): Promise<OpenedHistory> {
+    try {
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      const release = await lock(`${file}.lock`);
+      try {
+        const { past, lastSession, bytes } = parse(await readIfExists(file));
+        if (bytes > MAX_BYTES) await rewrite(file, newest(past, KEEP_BYTES), lastSession);
+        const session = lastSession + 1;
+        await fs.promises.appendFile(file, `${JSON.stringify({ session })}\n`);
+        return { session, past, file: new HistoryFile(file) };
+      } finally {
+        await release();
+      }
+    } catch (error) {
+      log(`history stays in memory: ${file}: ${String(error)}`);
+      return { session: 1, past: [], file: null };
+    }
+  }
+
+  // Synchronous: the input is on disk before its cell runs, even if the kernel is killed during it.
+  append([session, line, input]: StoredInput): void {
+    if (this.failed) return;
+    try {
+      fs.appendFileSync(this.file, `${JSON.stringify({ session, line, input })}\n`);
+    } catch (error) {
+      this.failed = true;
+      log(`history is no longer saved: ${this.file}: ${String(error)}`);
+    }
+  }
+}
+
+async function readIfExists(file: string): Promise<string> {
+  try {
+    return await fs.promises.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+// Lines that are not what this module writes (a torn write, another program) are skipped.
+function parse(text: string): { past: StoredInput[]; lastSession: number; bytes: number } {
+  const past: StoredInput[] = [];
+  let lastSession = 0;
+  for (const line of text.split('\n')) {
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof record !== 'object' || record === null) continue;
+    const { session, line: number, input } = record as Record<string, unknown>;
+    if (!Number.isInteger(session)) continue;
+    lastSession = Math.max(lastSession, session as number);
+    if (Number.isInteger(number) && typeof input === 'string') past.push([session as number, number as number, input]);
+  }
+  past.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { past, lastSession, bytes: Buffer.byteLength(text) };
+}
+
+function newest(past: StoredInput[], budget: number): StoredInput[] {
+  let start = past.length;
+  for (let used = 0; start > 0; start -= 1) {
+    used += Buffer.byteLength(past[start - 1][2]) + 40;
+    if (used > budget) break;
+  }
+  return past.slice(start);
+}
+
+// Written aside and renamed over, so a crash leaves the old file or the new one, never half of one.
+async function rewrite(file: string, kept: StoredInput[], lastSession: number): Promise<void> {
+  const lines = [{ session: lastSession }, ...kept.map(([session, line, input]) => ({ session, line, input }))];
+  const temporary = `${file}.${process.pid}.tmp`;
+  await fs.promises.writeFile(temporary, lines.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  await fs.promises.rename(temporary, file);
+}
+
+// An exclusive-create lock file. Waits up to LOCK_WAIT_MS, then goes on without it: numbering may then
+// clash with a kernel starting at the same moment, which beats a kernel that does not start.
+async function lock(lockFile: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await (await fs.promises.open(lockFile, 'wx')).close();
+      return () => fs.promises.rm(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (await isStale(lockFile)) await fs.promises.rm(lockFile, { force: true });
+    else if (Date.now() > deadline) {
+      log(`history: ${lockFile} is held; numbering this session without it`);
+      return async () => undefined;
+    } else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+  }
+}
+
+async function isStale(lockFile: string): Promise<boolean> {
+  try {
+    return Date.now() - (await fs.promises.stat(lockFile)).mtimeMs > LOCK_STALE_MS;
+  } catch {
+    return false; // released meanwhile: the next attempt takes it
+  }
+}

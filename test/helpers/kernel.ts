@@ -37,12 +37,16 @@ export class TestKernel {
     return this.running.client;
   }
 
-  // Its stdout and stderr go to a file in a private runtime dir, so a kernel that dies can be explained.
+  // Its stdout and stderr go to a file in a private runtime dir, so a kernel that dies can be explained;
+  // its input history goes there too, never into the user's own (unless the test names a file).
   static async start(): Promise<TestKernel> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyswitch-test-'));
     const output = fs.openSync(path.join(dir, 'kernel.log'), 'w');
+    const command = kernelCommand();
+    const historyFile = process.env.PYSWITCH_HISTORY_FILE ?? path.join(dir, 'history.jsonl');
     try {
-      const running = await RunningKernel.start(kernelCommand(), { output, runtimeDir: dir, readyTimeoutMs: STARTUP_MS });
+      const running = await RunningKernel.start({ ...command, env: { ...command.env, PYSWITCH_HISTORY_FILE: historyFile } },
+        { output, runtimeDir: dir, readyTimeoutMs: STARTUP_MS });
       return new TestKernel(running, new TrafficLog(running.client), dir);
     } catch (error) {
       throw new Error(`kernel did not start: ${String(error)}\n--- kernel output ---\n${TestKernel.output(dir)}`);

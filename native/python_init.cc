@@ -11,6 +11,10 @@
 
 namespace {
 
+struct RawMemFree {
+  void operator()(wchar_t* p) const { PyMem_RawFree(p); }
+};
+
 #if PY_VERSION_HEX >= 0x03080000
 
 std::string status_message(const PyStatus& status) {
@@ -18,6 +22,25 @@ std::string status_message(const PyStatus& status) {
   if (status.func) message = std::string(status.func) + ": " + message;
   if (PyStatus_IsExit(status)) message += " (exit code " + std::to_string(status.exitcode) + ")";
   return message;
+}
+
+PyStatus set_explicit_paths(PyConfig* config, const std::string& executable, const ExplicitPaths& paths) {
+  PyStatus status = PyConfig_SetBytesString(config, &config->executable, executable.c_str());
+  if (PyStatus_Exception(status)) return status;
+#if PY_VERSION_HEX >= 0x03090000  // PyConfig.base_executable is public from 3.9
+  status = PyConfig_SetBytesString(config, &config->base_executable, paths.base_executable.c_str());
+  if (PyStatus_Exception(status)) return status;
+#endif
+  status = PyConfig_SetBytesString(config, &config->home, paths.home.c_str());
+  if (PyStatus_Exception(status)) return status;
+  config->module_search_paths_set = 1;
+  for (const auto& path : paths.module_search_paths) {
+    std::unique_ptr<wchar_t, RawMemFree> wide(Py_DecodeLocale(path.c_str(), nullptr));
+    if (!wide) return PyStatus_Error("cannot decode a module search path");
+    status = PyWideStringList_Append(&config->module_search_paths, wide.get());
+    if (PyStatus_Exception(status)) return status;
+  }
+  return PyStatus_Ok();
 }
 
 std::string initialize_with_config(const InitOptions& options) {
@@ -36,6 +59,10 @@ std::string initialize_with_config(const InitOptions& options) {
 
   PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, options.executable.c_str());
   if (PyStatus_Exception(status)) return status_message(status);
+  if (options.explicit_paths) {
+    status = set_explicit_paths(&config, options.executable, *options.explicit_paths);
+    if (PyStatus_Exception(status)) return status_message(status);
+  }
   char empty[] = "";
   char* argv[] = {empty};
   status = PyConfig_SetBytesArgv(&config, 1, argv);
@@ -47,17 +74,21 @@ std::string initialize_with_config(const InitOptions& options) {
 
 #else  // Python 3.7: the legacy API, which aborts the process on a failed init (nothing to report)
 
-struct RawMemFree {
-  void operator()(wchar_t* p) const { PyMem_RawFree(p); }
-};
-
 std::string initialize_with_config(const InitOptions& options) {
-  // Py_SetProgramName keeps the pointer: the string must outlive the interpreter.
-  static std::unique_ptr<wchar_t, RawMemFree> program_name;
+  // Py_SetProgramName and Py_SetPythonHome keep the pointers: the strings must outlive the interpreter.
+  static std::unique_ptr<wchar_t, RawMemFree> program_name, home;
   program_name.reset(Py_DecodeLocale(options.executable.c_str(), nullptr));
   if (!program_name) return "cannot decode the interpreter path " + options.executable;
+  home.reset(nullptr);
+  if (options.explicit_paths) {
+    // The legacy API has no explicit search path that keeps sys.prefix: the home fixes the base
+    // installation and the path follows from it (the same stdlib, zip and lib-dynload).
+    home.reset(Py_DecodeLocale(options.explicit_paths->home.c_str(), nullptr));
+    if (!home) return "cannot decode the home path " + options.explicit_paths->home;
+  }
   Py_SetPath(nullptr);  // else the first path configuration sticks across re-inits (DESIGN fact 9)
   Py_SetProgramName(program_name.get());
+  Py_SetPythonHome(home.get());
   Py_InitializeEx(0);
   wchar_t empty[] = L"";
   wchar_t* argv[] = {empty};

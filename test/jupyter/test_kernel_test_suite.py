@@ -124,6 +124,8 @@ class PythonKernelTests(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "zi", "matches": {"zip"}},
         {"text": "import itertoo", "matches": {"itertools"}},
+        {"text": "str.upp", "matches": {"upper"}},
+        {"text": "from os.path import jo", "matches": {"join"}},
     ]
     complete_code_samples = ["1+1", "x = 1", "print('hello')"]
     incomplete_code_samples = ["for i in range(3):", "x = (1,", "[1, 2"]

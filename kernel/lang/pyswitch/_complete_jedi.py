@@ -28,10 +28,13 @@ def available():
 def complete(code, cursor):
     """[(start, text, type, signature)] at cursor, or None when jedi fails or runs out of time."""
     from parso.utils import split_lines  # jedi's own line splitting, so positions agree
-    lines = split_lines(code[:cursor])
+    # Only the text before the cursor, as IPython: less to parse, and what follows the cursor
+    # is often half-typed anyway.
+    before = code[:cursor]
+    lines = split_lines(before)
     try:
         completions = _timebox.run(
-            lambda: _jedi.Interpreter(code, [user_namespace()]).complete(len(lines), len(lines[-1])),
+            lambda: _jedi.Interpreter(before, [user_namespace()]).complete(len(lines), len(lines[-1])),
             DEADLINE_S)
     except Exception:  # Expired, or jedi failing on this code
         return None

@@ -1,0 +1,66 @@
+// The preflight probe: the target interpreter, in a child process, starts without site (so its sys.path is
+// the pre-site search path a re-init must be given), then runs site and imports the extension modules a
+// mismatched stdlib or libpython lacks (DESIGN fact 8). What the child sees is what `<env>/bin/python`
+// shows; a failure here costs nothing live.
+import { execFile } from 'child_process';
+
+import { EnvError } from './env-error';
+
+export interface ProbeResult {
+  version: string; // X.Y.Z
+  executable: string; // sys.executable
+  baseExecutable: string | null; // sys._base_executable (3.8+)
+  preSite: { path: string[]; base_prefix: string; base_exec_prefix: string };
+  prefix: string; // after site: a venv's root
+  exec_prefix: string;
+  base_prefix: string;
+  path: string[]; // sys.path after site, without the -c script entry
+}
+
+// Runs on 3.7-3.13. The leading "" is the -c script's directory, which an embedded interpreter has not.
+const PROBE = `
+import sys
+if sys.path and sys.path[0] == "":
+    del sys.path[0]
+pre = {"path": list(sys.path), "base_prefix": sys.base_prefix, "base_exec_prefix": sys.base_exec_prefix}
+import encodings, json, site
+site.main()
+import math, _struct, _socket
+print("\\n" + MARK + json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "executable": sys.executable,
+    "baseExecutable": getattr(sys, "_base_executable", None), "preSite": pre, "prefix": sys.prefix,
+    "exec_prefix": sys.exec_prefix, "base_prefix": sys.base_prefix, "path": sys.path}))
+`;
+const MARK = 'pyswitch-probe:'; // sitecustomize may print too: our line is the one after the mark
+const TIMEOUT_MS = 10_000;
+const TAIL_CHARS = 2000;
+
+function tail(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > TAIL_CHARS ? `…${trimmed.slice(-TAIL_CHARS)}` : trimmed;
+}
+
+// PYTHONHOME/PYTHONPATH would point the child at another installation; -E ignores them too, belt and braces.
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.PYTHONHOME;
+  delete env.PYTHONPATH;
+  return env;
+}
+
+export function probeInterpreter(executable: string): Promise<ProbeResult> {
+  const script = `MARK = ${JSON.stringify(MARK)}\n${PROBE}`;
+  return new Promise((resolve, reject) => {
+    execFile(executable, ['-E', '-S', '-c', script], { timeout: TIMEOUT_MS, env: cleanEnv(), cwd: '/' },
+      (error, stdout, stderr) => {
+        const line = stdout.split('\n').find((l) => l.startsWith(MARK));
+        if (error || !line) {
+          const why = error?.killed ? `did not finish within ${TIMEOUT_MS / 1000} s`
+            : `failed (${error ? `exit ${error.code ?? error.signal}` : 'no answer'})`;
+          reject(new EnvError('broken_env', `${executable}: the start-up probe (site, encodings, math, _struct, ` +
+            `_socket) ${why}${stderr.trim() ? `:\n${tail(stderr)}` : ''}`));
+          return;
+        }
+        resolve(JSON.parse(line.slice(MARK.length)) as ProbeResult);
+      });
+  });
+}

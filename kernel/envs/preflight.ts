@@ -54,17 +54,15 @@ export async function preflight(target: ResolvedTarget, rules: PreflightRules): 
   checkVersionRule(target.env, rules.majorMinor);
   checkLayout(target);
   const { executable } = target.env;
-  const info = pythonInfo(executable); // cached; run beside the probe, wanted only if the probe passes
-  info.catch(() => undefined);
-  const probe = await probeInterpreter(executable);
+  // Side by side; both settle before preflight does, so no child outlives it. The libpython comes from
+  // python-info, the same answer the kernel loaded its own libpython by.
+  const [probed, info] = await Promise.allSettled([probeInterpreter(executable), pythonInfo(executable)]);
+  if (probed.status === 'rejected') throw probed.reason;
+  if (info.status === 'rejected') throw new EnvError('broken_env', `${executable}: ${(info.reason as Error).message}`);
+  const probe = probed.value;
   const env: EnvInfo = { ...target.env, version: probe.version, base_prefix: probe.base_prefix };
   checkVersionRule(env, rules.majorMinor);
-  let libpython: string | null;
-  try {
-    libpython = (await info).libpython;
-  } catch (error) {
-    throw new EnvError('broken_env', `${executable}: ${(error as Error).message}`);
-  }
+  const { libpython } = info.value;
   const pre = probe.preSite;
   return {
     env,

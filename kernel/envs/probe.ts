@@ -17,6 +17,8 @@ export interface ProbeResult {
   path: string[]; // sys.path after site, without the -c script entry
 }
 
+const MARK = 'pyswitch-probe:'; // sitecustomize may print too: our answer is the line after the mark
+
 // Runs on 3.7-3.13. The leading "" is the -c script's directory, which an embedded interpreter has not.
 const PROBE = `
 import sys
@@ -26,11 +28,10 @@ pre = {"path": list(sys.path), "base_prefix": sys.base_prefix, "base_exec_prefix
 import encodings, json, site
 site.main()
 import math, _struct, _socket
-print("\\n" + MARK + json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "executable": sys.executable,
+print("\\n${MARK}" + json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "executable": sys.executable,
     "baseExecutable": getattr(sys, "_base_executable", None), "preSite": pre, "prefix": sys.prefix,
     "exec_prefix": sys.exec_prefix, "base_prefix": sys.base_prefix, "path": sys.path}))
 `;
-const MARK = 'pyswitch-probe:'; // sitecustomize may print too: our line is the one after the mark
 const TIMEOUT_MS = 10_000;
 const TAIL_CHARS = 2000;
 
@@ -47,20 +48,28 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+function parse(json: string): ProbeResult | null {
+  try {
+    return JSON.parse(json) as ProbeResult;
+  } catch {
+    return null;
+  }
+}
+
 export function probeInterpreter(executable: string): Promise<ProbeResult> {
-  const script = `MARK = ${JSON.stringify(MARK)}\n${PROBE}`;
   return new Promise((resolve, reject) => {
-    execFile(executable, ['-E', '-S', '-c', script], { timeout: TIMEOUT_MS, env: cleanEnv(), cwd: '/' },
+    execFile(executable, ['-E', '-S', '-c', PROBE], { timeout: TIMEOUT_MS, env: cleanEnv(), cwd: '/' },
       (error, stdout, stderr) => {
         const line = stdout.split('\n').find((l) => l.startsWith(MARK));
-        if (error || !line) {
-          const why = error?.killed ? `did not finish within ${TIMEOUT_MS / 1000} s`
-            : `failed (${error ? `exit ${error.code ?? error.signal}` : 'no answer'})`;
-          reject(new EnvError('broken_env', `${executable}: the start-up probe (site, encodings, math, _struct, ` +
-            `_socket) ${why}${stderr.trim() ? `:\n${tail(stderr)}` : ''}`));
+        const result = !error && line ? parse(line.slice(MARK.length)) : null;
+        if (result) {
+          resolve(result);
           return;
         }
-        resolve(JSON.parse(line.slice(MARK.length)) as ProbeResult);
+        const why = error?.killed ? `did not finish within ${TIMEOUT_MS / 1000} s`
+          : `failed (${error ? `exit ${error.code ?? error.signal}` : 'no readable answer'})`;
+        reject(new EnvError('broken_env', `${executable}: the start-up probe (site, encodings, math, _struct, ` +
+          `_socket) ${why}${stderr.trim() ? `:\n${tail(stderr)}` : ''}`));
       });
   });
 }

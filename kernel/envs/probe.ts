@@ -20,15 +20,29 @@ export interface ProbeResult {
 const MARK = 'pyswitch-probe:'; // sitecustomize may print too: our answer is the line after the mark
 
 // Runs on 3.7-3.13. The leading "" is the -c script's directory, which an embedded interpreter has not.
+// The answer is encoded by hand with _json's string quoting: importing json (re, enum) would double the
+// probe's time, and the probe sits on every switch.
 const PROBE = `
 import sys
 if sys.path and sys.path[0] == "":
     del sys.path[0]
 pre = {"path": list(sys.path), "base_prefix": sys.base_prefix, "base_exec_prefix": sys.base_exec_prefix}
-import encodings, json, site
+import encodings, site
 site.main()
 import math, _struct, _socket
-print("\\n${MARK}" + json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "executable": sys.executable,
+try:
+    from _json import encode_basestring_ascii as quote
+except ImportError:
+    from json.encoder import py_encode_basestring_ascii as quote
+def encode(value):
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, list):
+        return "[" + ",".join(encode(v) for v in value) + "]"
+    return "{" + ",".join(quote(k) + ":" + encode(v) for k, v in value.items()) + "}"
+print("\\n${MARK}" + encode({"version": "%d.%d.%d" % sys.version_info[:3], "executable": sys.executable,
     "baseExecutable": getattr(sys, "_base_executable", None), "preSite": pre, "prefix": sys.prefix,
     "exec_prefix": sys.exec_prefix, "base_prefix": sys.base_prefix, "path": sys.path}))
 `;

@@ -3,6 +3,8 @@
 #include <napi.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "python_runtime.h"
 
@@ -41,6 +43,20 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
   // Runs on Node's main thread: hands every queued event to JavaScript in one call.
   void Deliver(Napi::Env env, Napi::Function on_events);
 
+  // Copies an optional Buffer[] argument (undefined: none); false when it is something else.
+  static bool BuffersOf(Napi::Value value, std::vector<std::string>* out) {
+    if (value.IsUndefined()) return true;
+    if (!value.IsArray()) return false;
+    Napi::Array array = value.As<Napi::Array>();
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+      Napi::Value item = array.Get(i);
+      if (!item.IsBuffer()) return false;
+      Napi::Buffer<char> buffer = item.As<Napi::Buffer<char>>();
+      out->emplace_back(buffer.Data(), buffer.Length());
+    }
+    return true;
+  }
+
   bool Alive(Napi::Env env) {
     if (runtime_) return true;
     Napi::Error::New(env, "the interpreter is closed").ThrowAsJavaScriptException();
@@ -68,12 +84,14 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
   Napi::Value Call(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!Alive(env)) return env.Undefined();
-    if (!info[0].IsString() || !info[1].IsBuffer()) {
-      Napi::TypeError::New(env, "call(method: string, payload: Buffer)").ThrowAsJavaScriptException();
+    std::vector<std::string> buffers;
+    if (!info[0].IsString() || !info[1].IsBuffer() || !BuffersOf(info[2], &buffers)) {
+      Napi::TypeError::New(env, "call(method: string, payload: Buffer, buffers?: Buffer[])").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     Napi::Buffer<char> payload = info[1].As<Napi::Buffer<char>>();
-    uint64_t job = runtime_->call(info[0].As<Napi::String>().Utf8Value(), std::string(payload.Data(), payload.Length()));
+    uint64_t job = runtime_->call(info[0].As<Napi::String>().Utf8Value(), std::string(payload.Data(), payload.Length()),
+                                  std::move(buffers));
     return Napi::Number::New(env, static_cast<double>(job));
   }
 
@@ -113,6 +131,14 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
   std::unique_ptr<PythonRuntime> runtime_;
 };
 
+// A Buffer that takes over the bytes without copying them.
+Napi::Buffer<char> OwnedBuffer(Napi::Env env, std::string&& bytes) {
+  if (bytes.empty()) return Napi::Buffer<char>::New(env, 0);  // no external memory for nothing
+  auto* owned = new std::string(std::move(bytes));
+  return Napi::Buffer<char>::New(env, owned->data(), owned->size(),
+                                 [](Napi::Env, char*, std::string* s) { delete s; }, owned);
+}
+
 Napi::Object ToJs(Napi::Env env, Event& event) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("job", Napi::Number::New(env, static_cast<double>(event.job)));
@@ -120,9 +146,16 @@ Napi::Object ToJs(Napi::Env env, Event& event) {
     case Event::Kind::Iopub: {
       out.Set("kind", "iopub");
       out.Set("msgType", event.type);
-      auto* owned = new std::string(std::move(event.payload));
-      out.Set("content", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
-                                                 [](Napi::Env, char*, std::string* s) { delete s; }, owned));
+      out.Set("content", OwnedBuffer(env, std::move(event.payload)));
+      // Only comm messages carry these; stream and display events stay lean without them.
+      if (!event.metadata.empty()) out.Set("metadata", OwnedBuffer(env, std::move(event.metadata)));
+      if (!event.buffers.empty()) {
+        Napi::Array buffers = Napi::Array::New(env, event.buffers.size());
+        for (size_t i = 0; i < event.buffers.size(); ++i) {
+          buffers.Set(static_cast<uint32_t>(i), OwnedBuffer(env, std::move(event.buffers[i])));
+        }
+        out.Set("buffers", buffers);
+      }
       break;
     }
     case Event::Kind::Reply:

@@ -14,6 +14,8 @@ struct Event {
   std::string type;      // Iopub: msg_type. Reply: "ok" or "error". InputRequest: the prompt
   std::string payload;   // Iopub: content JSON. Reply: JSON result or error text
   bool password = false; // InputRequest only
+  std::string metadata{};              // Iopub: the message's metadata JSON; empty means {}
+  std::vector<std::string> buffers{};  // Iopub: binary frames after the content (comm messages)
 };
 
 class EventQueue {

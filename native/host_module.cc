@@ -3,6 +3,8 @@
 #include <Python.h>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "py_ref.h"
 
@@ -45,12 +47,59 @@ PyObject* host_flush(PyObject*, PyObject*) {
   Py_RETURN_NONE;
 }
 
-PyObject* host_send(PyObject*, PyObject* args) {
+// The bytes of a bytes-like object, exported for as long as this lives.
+class BufferView {
+ public:
+  BufferView() = default;
+  BufferView(const BufferView&) = delete;
+  BufferView& operator=(const BufferView&) = delete;
+  ~BufferView() {
+    if (held_) PyBuffer_Release(&view_);
+  }
+
+  // PyBUF_SIMPLE: contiguous bytes, else a BufferError (a strided view has no single byte run).
+  bool acquire(PyObject* object) {
+    held_ = PyObject_GetBuffer(object, &view_, PyBUF_SIMPLE) == 0;
+    return held_;
+  }
+  std::string copy() const { return std::string(static_cast<const char*>(view_.buf), static_cast<size_t>(view_.len)); }
+
+ private:
+  Py_buffer view_{};
+  bool held_ = false;
+};
+
+// Copies every item of a sequence of bytes-like objects (None: no buffers).
+bool copy_buffers(PyObject* sequence, std::vector<std::string>* out) {
+  if (sequence == Py_None) return true;
+  PyRef items(PySequence_Fast(sequence, "buffers must be a sequence of bytes-like objects"));
+  if (!items) return false;
+  Py_ssize_t count = PySequence_Fast_GET_SIZE(items.get());
+  out->reserve(static_cast<size_t>(count));
+  for (Py_ssize_t i = 0; i < count; ++i) {
+    BufferView view;
+    if (!view.acquire(PySequence_Fast_GET_ITEM(items.get(), i))) return false;  // borrowed item
+    out->push_back(view.copy());
+  }
+  return true;
+}
+
+PyObject* host_send(PyObject*, PyObject* args, PyObject* kwargs) {
+  static const char* keywords[] = {"msg_type", "content", "metadata", "buffers", nullptr};
   const char* msg_type;
   const char* content;
   Py_ssize_t content_size;
-  if (!PyArg_ParseTuple(args, "sy#:send", &msg_type, &content, &content_size)) return nullptr;
-  g_services->send(msg_type, std::string(content, static_cast<size_t>(content_size)));
+  const char* metadata = "";
+  Py_ssize_t metadata_size = 0;
+  PyObject* buffers = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sy#|y#O:send", const_cast<char**>(keywords), &msg_type, &content,
+                                   &content_size, &metadata, &metadata_size, &buffers)) {
+    return nullptr;
+  }
+  std::vector<std::string> copied;
+  if (!copy_buffers(buffers, &copied)) return nullptr;
+  g_services->send(msg_type, std::string(content, static_cast<size_t>(content_size)),
+                   std::string(metadata, static_cast<size_t>(metadata_size)), std::move(copied));
   Py_RETURN_NONE;
 }
 
@@ -69,7 +118,9 @@ PyObject* host_input(PyObject*, PyObject* args) {
 PyMethodDef host_methods[] = {
     {"write", host_write, METH_VARARGS, "write(stream, text): queue text for stdout (1) or stderr (2)."},
     {"flush", host_flush, METH_NOARGS, "flush(): send queued stream text now."},
-    {"send", host_send, METH_VARARGS, "send(msg_type, content_json_bytes): publish an iopub message."},
+    {"send", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(host_send)), METH_VARARGS | METH_KEYWORDS,
+     "send(msg_type, content, metadata=b'', buffers=None): publish an iopub message; content and metadata\n"
+     "are JSON bytes, buffers a sequence of bytes-like objects sent as binary frames."},
     {"input", host_input, METH_VARARGS, "input(prompt, password): ask the frontend for a line of input."},
     {nullptr, nullptr, 0, nullptr},
 };

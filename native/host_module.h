@@ -3,13 +3,16 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <vector>
 
 class HostServices {
  public:
   virtual ~HostServices() = default;
   virtual void write(int stream, const char* utf8, size_t size) = 0;
   virtual void flush() = 0;
-  virtual void send(std::string msg_type, std::string content) = 0;
+  // An iopub message: content and metadata as JSON ("" metadata means {}), then binary buffers.
+  virtual void send(std::string msg_type, std::string content, std::string metadata,
+                    std::vector<std::string> buffers) = 0;
   // Blocks until the frontend answers; false when the wait was interrupted.
   virtual bool read_input(const std::string& prompt, bool password, std::string* reply) = 0;
 };

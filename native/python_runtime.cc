@@ -20,6 +20,18 @@ bool sigint_is_handled() {
   return current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN;
 }
 
+// A list of bytes objects; empty with a Python error set when memory ran out.
+PyRef bytes_list(const std::vector<std::string>& items) {
+  PyRef list(PyList_New(static_cast<Py_ssize_t>(items.size())));
+  if (!list) return list;
+  for (size_t i = 0; i < items.size(); ++i) {
+    PyObject* item = PyBytes_FromStringAndSize(items[i].data(), static_cast<Py_ssize_t>(items[i].size()));
+    if (!item) return PyRef();
+    PyList_SET_ITEM(list.get(), static_cast<Py_ssize_t>(i), item);  // steals the reference
+  }
+  return list;
+}
+
 }  // namespace
 
 PythonRuntime::PythonRuntime(EventQueue& events)
@@ -40,8 +52,8 @@ uint64_t PythonRuntime::start(InitOptions options) {
   return enqueue(Job{Job::Kind::Start, 0, "", "", std::move(options)});
 }
 
-uint64_t PythonRuntime::call(std::string method, std::string payload) {
-  return enqueue(Job{Job::Kind::Call, 0, std::move(method), std::move(payload), {}});
+uint64_t PythonRuntime::call(std::string method, std::string payload, std::vector<std::string> buffers) {
+  return enqueue(Job{Job::Kind::Call, 0, std::move(method), std::move(payload), {}, std::move(buffers)});
 }
 
 uint64_t PythonRuntime::stop() { return enqueue(Job{Job::Kind::Stop, 0, "", "", {}}); }
@@ -104,8 +116,10 @@ void PythonRuntime::run_call(const Job& job) {
   if (!initialized_) return reply(job.id, false, "the interpreter is not running");
   PyEval_RestoreThread(main_thread_state_);
   set_running(job.id);
-  PyRef result(PyObject_CallFunction(handle_.get(), "sy#", job.method.c_str(), job.payload.data(),
-                                     static_cast<Py_ssize_t>(job.payload.size())));
+  PyRef buffers = bytes_list(job.buffers);
+  PyRef result(buffers ? PyObject_CallFunction(handle_.get(), "sy#O", job.method.c_str(), job.payload.data(),
+                                               static_cast<Py_ssize_t>(job.payload.size()), buffers.get())
+                       : nullptr);
   clear_running();
   bool ok = result && PyBytes_Check(result.get());
   std::string payload;
@@ -115,6 +129,7 @@ void PythonRuntime::run_call(const Job& job) {
     payload = result ? "the kernel's handle() did not return bytes" : take_python_error();
   }
   result.reset();
+  buffers.reset();
   discard_pending_interrupt();
   main_thread_state_ = PyEval_SaveThread();
   reply(job.id, ok, std::move(payload));
@@ -201,9 +216,11 @@ void PythonRuntime::write(int stream, const char* utf8, size_t size) {
 
 void PythonRuntime::flush() { batcher_.flush(); }
 
-void PythonRuntime::send(std::string msg_type, std::string content) {
+void PythonRuntime::send(std::string msg_type, std::string content, std::string metadata,
+                         std::vector<std::string> buffers) {
   batcher_.flush();
-  events_.push(Event{Event::Kind::Iopub, current_job_, std::move(msg_type), std::move(content)});
+  events_.push(Event{Event::Kind::Iopub, current_job_, std::move(msg_type), std::move(content), false,
+                     std::move(metadata), std::move(buffers)});
 }
 
 bool PythonRuntime::read_input(const std::string& prompt, bool password, std::string* reply_text) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "event_queue.h"
 #include "host_module.h"
@@ -26,7 +27,8 @@ class PythonRuntime : public HostServices {
 
   // Each returns the job id that its Reply event will carry. Called on Node's main thread.
   uint64_t start(InitOptions options);
-  uint64_t call(std::string method, std::string payload);
+  // `buffers`: the request's binary frames, handed to handle() as a list of bytes.
+  uint64_t call(std::string method, std::string payload, std::vector<std::string> buffers);
   uint64_t stop();
 
   // Interrupts the running request (or a pending input()); false when nothing was running.
@@ -39,7 +41,8 @@ class PythonRuntime : public HostServices {
   // HostServices, called from Python threads with the GIL held.
   void write(int stream, const char* utf8, size_t size) override;
   void flush() override;
-  void send(std::string msg_type, std::string content) override;
+  void send(std::string msg_type, std::string content, std::string metadata,
+            std::vector<std::string> buffers) override;
   bool read_input(const std::string& prompt, bool password, std::string* reply) override;
 
  private:
@@ -49,6 +52,7 @@ class PythonRuntime : public HostServices {
     std::string method;
     std::string payload;
     InitOptions init;
+    std::vector<std::string> buffers{};  // Call only
   };
 
   uint64_t enqueue(Job job);

@@ -125,9 +125,10 @@ export class KernelClient {
     return client;
   }
 
-  // Sends a request; its reply and iopub messages are collected from now on (call dispose() when done).
-  async send(channel: RequestChannel, msgType: string, content: object, onIopub?: IopubListener): Promise<PendingRequest> {
-    const { frames, header } = this.frame(msgType, content);
+  // Sends a request (or a comm message, with its binary `buffers`); its reply and iopub messages are
+  // collected from now on (call dispose() when done).
+  async send(channel: RequestChannel, msgType: string, content: object, onIopub?: IopubListener, buffers?: Buffer[]): Promise<PendingRequest> {
+    const { frames, header } = this.frame(msgType, content, undefined, buffers);
     const request = new PendingRequest(header, onIopub, () => this.pending.delete(header.msg_id));
     this.pending.set(header.msg_id, request);
     await this.transmit(channel, frames, { kind: 'sent', channel, header, content });
@@ -199,8 +200,8 @@ export class KernelClient {
     socket.connect(address);
   }
 
-  private frame(msgType: string, content: object, parent?: Message): { frames: Buffer[]; header: Header } {
-    const frames = this.session.frames(msgType, content, parent);
+  private frame(msgType: string, content: object, parent?: Message, buffers?: Buffer[]): { frames: Buffer[]; header: Header } {
+    const frames = this.session.frames(msgType, content, parent, { buffers });
     // Session.frames makes the header; read it back for routing and logs (ours, so well-formed).
     const header = JSON.parse(frames[frames.indexOf(DELIMITER) + 2].toString('utf8')) as Header;
     return { frames, header };

@@ -12,6 +12,8 @@ export interface IopubEvent {
   job: number;
   msgType: string;
   content: Buffer; // the message content as JSON, ready for the wire
+  metadata?: Buffer; // the message's metadata as JSON, when Python gave any (comm messages)
+  buffers?: Buffer[]; // binary frames after the content (comm messages)
 }
 interface ReplyEvent {
   kind: 'reply';
@@ -29,7 +31,7 @@ type NativeEvent = IopubEvent | ReplyEvent | InputEvent;
 
 interface NativeInterpreter {
   start(options: { executable: string; paths: string[] }): number;
-  call(method: string, payload: Buffer): number;
+  call(method: string, payload: Buffer, buffers?: Buffer[]): number;
   stop(): number;
   interrupt(): boolean;
   provideInput(text: string): void;
@@ -91,8 +93,9 @@ export class EmbeddedPython {
   }
 
   // Sends one request to pyswitch._kernel.handle(); returns its job id (which tags its output) and result.
-  request<T>(method: string, payload: unknown): { job: number; result: Promise<T> } {
-    const job = this.native.call(method, Buffer.from(JSON.stringify(payload)));
+  // `buffers` are the request's binary frames (comm messages), which Python gets as request["buffers"].
+  request<T>(method: string, payload: unknown, buffers: Buffer[] = []): { job: number; result: Promise<T> } {
+    const job = this.native.call(method, Buffer.from(JSON.stringify(payload)), buffers);
     return { job, result: this.track(job).then((reply) => JSON.parse(reply.toString('utf8')) as T) };
   }
 

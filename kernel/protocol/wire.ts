@@ -14,12 +14,13 @@ export interface Message<C = Record<string, unknown>> {
   buffers: Buffer[];
 }
 
-// An outgoing message; `content` may already be JSON (the interpreter hands us its output that way).
+// An outgoing message; `content` and `metadata` may already be JSON (the interpreter hands us its output
+// that way).
 export interface Outgoing {
   identities?: Buffer[];
   header: Header;
   parent_header: ParentHeader;
-  metadata?: Record<string, unknown>;
+  metadata?: Buffer | Record<string, unknown>;
   content: Buffer | object;
   buffers?: Buffer[];
 }

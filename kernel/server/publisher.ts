@@ -4,7 +4,7 @@
 // would otherwise wait forever for an `idle` that was published into the void.
 import { ParentHeader } from '../protocol/header';
 import { Session } from '../protocol/session';
-import { Message } from '../protocol/wire';
+import { Message, Outgoing } from '../protocol/wire';
 import { KernelSockets } from '../transport/kernel-sockets';
 
 export type ExecutionState = 'starting' | 'busy' | 'idle';
@@ -18,8 +18,9 @@ export class Publisher {
 
   constructor(private readonly sockets: KernelSockets, private readonly session: Session) {}
 
-  publish(msgType: string, content: Buffer | object, parent: Parent = {}): Promise<void> {
-    const frames = this.session.frames(msgType, content, parent);
+  // `extra`: the message's own metadata and binary buffers (comm messages carry them).
+  publish(msgType: string, content: Buffer | object, parent: Parent = {}, extra: Pick<Outgoing, 'metadata' | 'buffers'> = {}): Promise<void> {
+    const frames = this.session.frames(msgType, content, parent, extra);
     if (this.subscriptions > 0) return this.sockets.send('iopub', frames);
     if (this.held.length === MAX_HELD_MESSAGES) this.held.shift(); // the oldest matter least to a late subscriber
     this.held.push(frames);

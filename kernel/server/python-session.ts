@@ -32,7 +32,8 @@ export class PythonSession {
     let session: PythonSession | undefined;
     const parentOf = (job: number): Message | undefined => parents.get(job) ?? session?.lastParent;
     python.attach({
-      onIopub: (event: IopubEvent) => void publisher.publish(event.msgType, event.content, parentOf(event.job)),
+      onIopub: (event: IopubEvent) =>
+        void publisher.publish(event.msgType, event.content, parentOf(event.job), { metadata: event.metadata, buffers: event.buffers }),
       onInputRequest: (event: InputEvent) => {
         const parent = parentOf(event.job);
         if (parent) askInput(parent, event.prompt, event.password);
@@ -46,8 +47,9 @@ export class PythonSession {
   }
 
   // Runs one request in the interpreter on behalf of `parent`, whose output is published as its children.
-  async request<T>(method: string, payload: object, parent: Message): Promise<T> {
-    const { job, result } = this.python.request<T>(method, payload);
+  // `buffers`: binary frames that go with the payload (comm messages).
+  async request<T>(method: string, payload: object, parent: Message, buffers?: Buffer[]): Promise<T> {
+    const { job, result } = this.python.request<T>(method, payload, buffers);
     this.parents.set(job, parent);
     this.lastParent = parent;
     try {

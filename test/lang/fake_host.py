@@ -8,6 +8,7 @@ import sys
 
 # In call order: ("stream", 1|2, text), (msg_type, content dict), ("input", prompt, password).
 events = []
+extras = []  # (metadata, buffers) of each send(), in order
 input_replies = []  # what the "frontend" answers to the next input requests
 
 
@@ -22,9 +23,12 @@ def flush():
     pass
 
 
-def send(msg_type, content):
-    assert isinstance(content, bytes), type(content)
+def send(msg_type, content, metadata=b"", buffers=None):
+    assert isinstance(content, bytes) and isinstance(metadata, bytes), (type(content), type(metadata))
     events.append((msg_type, json.loads(content.decode("utf-8"))))  # strict: must be valid UTF-8
+    # What a message carries beyond its content, as the native side would copy it.
+    extras.append((json.loads(metadata.decode("utf-8")) if metadata else {},
+                   [bytes(memoryview(buffer)) for buffer in buffers or ()]))
 
 
 def input(prompt, password):
@@ -34,6 +38,7 @@ def input(prompt, password):
 
 def reset():
     del events[:]
+    del extras[:]
     del input_replies[:]
 
 

@@ -1,4 +1,6 @@
-"""The one entry point the native side calls: handle(method, payload) -> reply, all JSON bytes.
+"""The one entry point the native side calls: handle(method, payload, buffers) -> reply, JSON
+bytes; buffers (bytes, the request's binary frames) reach the method as payload["buffers"],
+memoryviews, when there are any.
 
 Methods (payload -> reply):
   startup     {}  -> {"language_info", "banner"}; installs streams, input, display hooks
@@ -34,7 +36,7 @@ def serve(method, module, function):
     _METHODS[method] = (module, function)
 
 
-def handle(method, payload):
+def handle(method, payload, buffers=None):
     """Serve one request. Never raises: a failure of the kernel itself becomes an error reply."""
     try:
         target = _METHODS.get(method)
@@ -42,7 +44,10 @@ def handle(method, payload):
             return _wire.dumps({"status": "error", "ename": "ValueError",
                                 "evalue": "unknown method %r" % (method,)})
         module = __import__(__package__ + "." + target[0], fromlist=[target[1]])
-        return _wire.dumps(getattr(module, target[1])(_wire.loads(payload)))
+        request = _wire.loads(payload)
+        if buffers:
+            request["buffers"] = [memoryview(buffer) for buffer in buffers]
+        return _wire.dumps(getattr(module, target[1])(request))
     except BaseException as exc:
         return _wire.dumps(_kernel_error(exc))
 

@@ -46,12 +46,20 @@ def loads(payload):
     return json.loads(payload) if payload else {}
 
 
-def publish(msg_type, content):
-    """Publish an iopub message; the native side adds header and parent."""
+def publish(msg_type, content, metadata=None, buffers=None):
+    """Publish an iopub message; the native side adds header and parent.
+
+    metadata: the message's own metadata (comm messages carry a protocol version there);
+    buffers: bytes-like objects that travel as binary frames after the content.
+    """
+    _pyswitch_host.send(msg_type, _encode(msg_type, content),
+                        _encode(msg_type, metadata) if metadata else b"", buffers)
+
+
+def _encode(msg_type, obj):
     try:
-        payload = dumps(content)
+        return dumps(obj)
     except (TypeError, ValueError) as exc:
         # User data that is no JSON (metadata, _repr_json_ results...): raised afresh so the
         # user's traceback ends at their call instead of inside the json module.
         raise type(exc)("%s cannot be sent: %s" % (msg_type, exc)) from None
-    _pyswitch_host.send(msg_type, payload)

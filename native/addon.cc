@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "original_output.h"
 #include "python_runtime.h"
 
 namespace {
@@ -181,8 +182,24 @@ void Interpreter::Deliver(Napi::Env env, Napi::Function on_events) {
   on_events.Call({array});
 }
 
+// The stdout and stderr the kernel was launched with, for Node's own output once fds 1 and 2 carry cell
+// output: {stdout, stderr} descriptors.
+Napi::Value OriginalOutputFds(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const OriginalOutput& fds = original_output();
+  if (!fds.error.empty()) {
+    Napi::Error::New(env, "cannot keep the kernel's own stdout and stderr: " + fds.error).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("stdout", Napi::Number::New(env, fds.stdout_fd));
+  out.Set("stderr", Napi::Number::New(env, fds.stderr_fd));
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Interpreter", Interpreter::Define(env));
+  exports.Set("originalOutput", Napi::Function::New<OriginalOutputFds>(env, "originalOutput"));
   exports.Set("pythonVersion", Napi::String::New(env, PY_VERSION));
   return exports;
 }

@@ -90,7 +90,7 @@ void PythonRuntime::thread_main() {
 }
 
 void PythonRuntime::reply(uint64_t job, bool ok, std::string payload) {
-  batcher_.flush();  // a request's output always precedes its reply
+  flush_output();  // a request's output always precedes its reply
   events_.push(Event{Event::Kind::Reply, job, ok ? "ok" : "error", std::move(payload)});
 }
 
@@ -98,12 +98,14 @@ void PythonRuntime::run_start(const Job& job) {
   if (initialized_) return reply(job.id, false, "the interpreter is already running");
   current_job_ = job.id;
   std::string error = initialize_python(job.init);
+  if (error.empty()) error = capture_fd_output();
   if (error.empty()) {
     PyRef module(PyImport_ImportModule(kEntryModule));
     handle_ = module ? PyRef(PyObject_GetAttrString(module.get(), kEntryFunction)) : PyRef();
     if (!handle_) error = "cannot load the kernel's Python side (" + take_python_error() + ")";
   }
   if (!error.empty()) {
+    capture_.reset();
     if (Py_IsInitialized()) finalize_python();
     return reply(job.id, false, error);
   }
@@ -145,10 +147,29 @@ void PythonRuntime::run_stop(const Job& job) {
       join_bouncer();
     }
     finalize_python();
+    capture_.reset();  // after finalize: what atexit handlers and __del__ methods print is output too
     initialized_ = false;
     main_thread_state_ = nullptr;
   }
   reply(job.id, true, "");
+}
+
+// From the interpreter's start, not before: what Python prints while it initialises is a message for the
+// kernel's log, not for a cell.
+std::string PythonRuntime::capture_fd_output() {
+  std::string error;
+  capture_ = FdCapture::start(
+      [this](int fd, const char* utf8, size_t size) {
+        batcher_.write(fd == 2 ? StreamBatcher::Stderr : StreamBatcher::Stdout, current_job_, utf8, size);
+      },
+      &error);
+  return capture_ ? "" : "cannot capture the output of fds 1 and 2: " + error;
+}
+
+// Whatever was written to fds 1 and 2 so far goes out before what the caller publishes next.
+void PythonRuntime::flush_output() {
+  if (capture_) capture_->sync();
+  batcher_.flush();
 }
 
 void PythonRuntime::set_running(uint64_t job) {
@@ -211,20 +232,21 @@ void PythonRuntime::provide_input(std::string text) {
 }
 
 void PythonRuntime::write(int stream, const char* utf8, size_t size) {
+  if (capture_) capture_->before_python_output();
   batcher_.write(stream == 2 ? StreamBatcher::Stderr : StreamBatcher::Stdout, current_job_, utf8, size);
 }
 
-void PythonRuntime::flush() { batcher_.flush(); }
+void PythonRuntime::flush() { flush_output(); }
 
 void PythonRuntime::send(std::string msg_type, std::string content, std::string metadata,
                          std::vector<std::string> buffers) {
-  batcher_.flush();
+  flush_output();
   events_.push(Event{Event::Kind::Iopub, current_job_, std::move(msg_type), std::move(content), false,
                      std::move(metadata), std::move(buffers)});
 }
 
 bool PythonRuntime::read_input(const std::string& prompt, bool password, std::string* reply_text) {
-  batcher_.flush();
+  flush_output();
   {
     std::lock_guard<std::mutex> lock(state_mutex_);
     waiting_for_input_ = true;

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "event_queue.h"
+#include "fd_capture.h"
 #include "host_module.h"
 #include "python_init.h"
 #include "stream_batcher.h"
@@ -60,6 +62,8 @@ class PythonRuntime : public HostServices {
   void run_start(const Job& job);
   void run_call(const Job& job);
   void run_stop(const Job& job);
+  std::string capture_fd_output();
+  void flush_output();
   void reply(uint64_t job, bool ok, std::string payload);
   void set_running(uint64_t job);
   void clear_running();
@@ -69,6 +73,7 @@ class PythonRuntime : public HostServices {
 
   EventQueue& events_;
   StreamBatcher batcher_;
+  std::unique_ptr<FdCapture> capture_;  // while the interpreter runs
 
   std::mutex jobs_mutex_;
   std::condition_variable jobs_ready_;

@@ -6,6 +6,7 @@ import * as path from 'path';
 
 import { PythonInfo } from './python-info';
 import { PACKAGE_ROOT, buildCommandFor, nativeAddonPath } from './native-build';
+import { OutputFds, routeProcessOutput } from './process-output';
 
 export interface IopubEvent {
   kind: 'iopub';
@@ -40,6 +41,7 @@ interface NativeInterpreter {
 interface InterpreterAddon {
   Interpreter: new (onEvents: (events: NativeEvent[]) => void) => NativeInterpreter;
   pythonVersion: string;
+  originalOutput(): OutputFds;
 }
 interface LoaderAddon {
   loadGlobal(libraryPath: string): void;
@@ -79,7 +81,11 @@ export class EmbeddedPython {
   // Loads the interpreter of `info` into this process; it initialises on its own thread while the caller
   // goes on with the rest of start-up.
   constructor(info: PythonInfo) {
-    this.native = new (loadAddon(info).Interpreter)((events) => this.dispatch(events));
+    const addon = loadAddon(info);
+    // The interpreter takes fds 1 and 2 over for cell output when it starts: Node's own output first moves
+    // to copies of them.
+    routeProcessOutput(addon.originalOutput());
+    this.native = new addon.Interpreter((events) => this.dispatch(events));
     this.started = this.track(this.native.start({ executable: info.sysExecutable, paths: [LANG_DIR] })).then(() => undefined);
     this.started.catch(() => undefined); // failures reach whoever awaits `started`, not the process
   }

@@ -5,6 +5,8 @@ import sys
 
 import _pyswitch_host
 
+from . import _import_hooks
+
 # Whether the execute request being served lets us send input_request; set by _execute.
 allowed = False
 
@@ -64,56 +66,20 @@ class FrontendStdin(io.TextIOBase):
         pass
 
 
-class _PatchGetpassOnImport:
-    """Meta path hook: patches getpass.getpass when the getpass module is first imported.
-
-    Importing getpass at start-up would cost a few ms for a rarely used module, and its own
-    getpass would read /dev/tty of whatever terminal started the kernel.
-    """
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "getpass":
-            return None
-        sys.meta_path.remove(self)
-        for finder in sys.meta_path:
-            find_spec = getattr(finder, "find_spec", None)
-            spec = find_spec(name, path, target) if find_spec else None
-            if spec is not None:
-                spec.loader = _PatchAfterExec(spec.loader)
-                return spec
-        return None
-
-
-class _PatchAfterExec:
-    """Loader wrapper: runs the real loader, then puts our getpass in the fresh module."""
-
-    def __init__(self, loader):
-        self.loader = loader
-
-    def create_module(self, spec):
-        return self.loader.create_module(spec)
-
-    def exec_module(self, module):
-        module.__loader__ = module.__spec__.loader = self.loader
-        self.loader.exec_module(module)
-        module.getpass = getpass
-
-
-_hook = _PatchGetpassOnImport()
+def _patch_getpass(module):
+    module.getpass = getpass
 
 
 def install():
     builtins.input = input
     sys.stdin = FrontendStdin()
-    if "getpass" in sys.modules:
-        sys.modules["getpass"].getpass = getpass
-    elif _hook not in sys.meta_path:
-        sys.meta_path.insert(0, _hook)
+    # getpass's own reads /dev/tty of whatever terminal started the kernel. Patched when
+    # imported: importing it now would cost a few ms for a rarely used module.
+    _import_hooks.when_imported("getpass", _patch_getpass)
 
 
 def uninstall():
     builtins.input = _original_input
     sys.stdin = sys.__stdin__
-    if _hook in sys.meta_path:
-        sys.meta_path.remove(_hook)
+    _import_hooks.cancel("getpass")
 

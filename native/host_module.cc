@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "original_output.h"
 #include "py_ref.h"
 
 namespace {
@@ -115,6 +116,17 @@ PyObject* host_input(PyObject*, PyObject* args) {
   return PyUnicode_DecodeUTF8(reply.data(), static_cast<Py_ssize_t>(reply.size()), "replace");
 }
 
+PyObject* host_log(PyObject*, PyObject* args) {
+  PyObject* text;
+  if (!PyArg_ParseTuple(args, "U:log", &text)) return nullptr;
+  const char* data;
+  Py_ssize_t size;
+  PyRef holder;
+  if (!utf8_of(text, &data, &size, &holder)) return nullptr;
+  log_to_original_stderr(std::string(data, static_cast<size_t>(size)));
+  Py_RETURN_NONE;
+}
+
 PyMethodDef host_methods[] = {
     {"write", host_write, METH_VARARGS, "write(stream, text): queue text for stdout (1) or stderr (2)."},
     {"flush", host_flush, METH_NOARGS, "flush(): send queued stream text now."},
@@ -122,6 +134,7 @@ PyMethodDef host_methods[] = {
      "send(msg_type, content, metadata=b'', buffers=None): publish an iopub message; content and metadata\n"
      "are JSON bytes, buffers a sequence of bytes-like objects sent as binary frames."},
     {"input", host_input, METH_VARARGS, "input(prompt, password): ask the frontend for a line of input."},
+    {"log", host_log, METH_VARARGS, "log(message): a line in the kernel's own log, never a cell's output."},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -79,6 +79,24 @@ export interface CommInfoRequest {
   target_name: string | null; // null: comms of every target
 }
 
+export interface CommInfoReply {
+  status: 'ok';
+  comms: Record<string, { target_name: string }>;
+}
+
+// comm_open from the frontend; `data` is always an object (spec), {} when a frontend leaves it out.
+export interface CommOpen {
+  comm_id: string;
+  target_name: string;
+  data: Content;
+}
+
+// comm_msg and comm_close.
+export interface CommMessage {
+  comm_id: string;
+  data: Content;
+}
+
 export interface ShutdownRequest {
   restart: boolean;
 }
@@ -162,6 +180,18 @@ export function parseInspectRequest(content: Content): ParseResult<InspectReques
 
 export function parseCommInfoRequest(content: Content): ParseResult<CommInfoRequest> {
   return parse(() => ({ target_name: read(content, 'target_name', 'string', null) }));
+}
+
+export function parseCommOpen(content: Content): ParseResult<CommOpen> {
+  return parse(() => ({
+    comm_id: read(content, 'comm_id', 'string'),
+    target_name: read(content, 'target_name', 'string'),
+    data: read(content, 'data', 'object', {}),
+  }));
+}
+
+export function parseCommMessage(content: Content): ParseResult<CommMessage> {
+  return parse(() => ({ comm_id: read(content, 'comm_id', 'string'), data: read(content, 'data', 'object', {}) }));
 }
 
 export function parseShutdownRequest(content: Content): ParseResult<ShutdownRequest> {

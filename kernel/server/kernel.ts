@@ -3,7 +3,7 @@
 import { EmbeddedPython } from '../interpreter/embedded-python';
 import { PythonInfo } from '../interpreter/python-info';
 import {
-  CompleteReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
+  CommInfoReply, CompleteReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
   parseHistoryRequest, parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
 } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/header';
@@ -11,6 +11,7 @@ import { Session } from '../protocol/session';
 import { Message } from '../protocol/wire';
 import { ConnectionInfo } from '../transport/connection-file';
 import { KernelSockets } from '../transport/kernel-sockets';
+import { serveComm } from './comms';
 import { Executor } from './execute';
 import { History } from './history';
 import { log } from './log';
@@ -88,8 +89,12 @@ export class Kernel {
         this.withContent(m, respond, parseInspectRequest, async (c) => respond(await this.python.request<InspectReply>('inspect', c, m))),
       history_request: (m, respond) =>
         this.withContent(m, respond, parseHistoryRequest, async (c) => respond({ status: 'ok', history: await this.history.query(c) })),
-      // The comm manager (to come) lists the open comms of the parsed target_name; none are open before it.
-      comm_info_request: (m, respond) => this.withContent(m, respond, parseCommInfoRequest, () => respond({ status: 'ok', comms: {} })),
+      comm_info_request: (m, respond) =>
+        this.withContent(m, respond, parseCommInfoRequest, async (c) => respond(await this.python.request<CommInfoReply>('comm_info', c, m))),
+      // No reply: comm messages are one-way (busy and idle still frame their handling, as in ipykernel).
+      comm_open: (m) => serveComm(this.python, m),
+      comm_msg: (m) => serveComm(this.python, m),
+      comm_close: (m) => serveComm(this.python, m),
     };
   }
 

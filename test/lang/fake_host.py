@@ -9,6 +9,7 @@ import sys
 # In call order: ("stream", 1|2, text), (msg_type, content dict), ("input", prompt, password).
 events = []
 extras = []  # (metadata, buffers) of each send(), in order
+logged = []  # the kernel's own log
 input_replies = []  # what the "frontend" answers to the next input requests
 
 
@@ -31,6 +32,10 @@ def send(msg_type, content, metadata=b"", buffers=None):
                    [bytes(memoryview(buffer)) for buffer in buffers or ()]))
 
 
+def log(message):
+    logged.append(message)
+
+
 def input(prompt, password):
     events.append(("input", prompt, password))
     return input_replies.pop(0)
@@ -39,6 +44,7 @@ def input(prompt, password):
 def reset():
     del events[:]
     del extras[:]
+    del logged[:]
     del input_replies[:]
 
 

@@ -14,6 +14,9 @@ Methods (payload -> reply):
   inspect     {"code", "cursor_pos", "detail_level"} -> inspect_reply content:
                {"status", "found", "data", "metadata"}
   (cursor_pos and the offsets replied count code points; a null cursor_pos is the end.)
+  comm        a comm_open, comm_msg or comm_close message from the frontend: {"msg_id",
+               "msg_type", "header", "parent_header", "metadata", "content"} -> {}
+  comm_info   {"target_name" (null: all)} -> comm_info_reply content: {"status", "comms"}
   shutdown    {}  -> {}; runs atexit handlers, puts the interpreter's own streams back
 A method that fails inside the kernel answers {"status": "error", "ename", "evalue",
 "traceback"} with the kernel's frames; an unknown method answers the same without traceback.
@@ -27,6 +30,8 @@ _METHODS = {
     "is_complete": ("_completeness", "is_complete"),
     "complete": ("_completion", "complete"),
     "inspect": ("_inspection", "inspect"),
+    "comm": ("_comm", "handle_comm"),
+    "comm_info": ("_comm", "comm_info"),
     "shutdown": ("_lifecycle", "shutdown"),
 }
 

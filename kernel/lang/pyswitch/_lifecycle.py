@@ -5,7 +5,7 @@ import sys
 
 import _pyswitch_host
 
-from . import _stdin
+from . import _comm_compat, _stdin
 from ._display import display
 from ._displayhook import displayhook
 from ._streams import HostStream
@@ -15,6 +15,7 @@ def startup(request):
     sys.stdout = HostStream(1, "<stdout>")
     sys.stderr = HostStream(2, "<stderr>")
     _stdin.install()
+    _comm_compat.install()
     sys.displayhook = displayhook
     builtins.display = display
     # The native interrupt raises KeyboardInterrupt through Python's own C handler, which

@@ -18,6 +18,7 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
                        {
                            InstanceMethod<&Interpreter::Start>("start"),
                            InstanceMethod<&Interpreter::Call>("call"),
+                           InstanceMethod<&Interpreter::Restart>("restart"),
                            InstanceMethod<&Interpreter::Stop>("stop"),
                            InstanceMethod<&Interpreter::Interrupt>("interrupt"),
                            InstanceMethod<&Interpreter::ProvideInput>("provideInput"),
@@ -66,20 +67,43 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
 
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!Alive(env)) return env.Undefined();
-    if (!info[0].IsObject()) {
-      Napi::TypeError::New(env, "start({executable, paths})").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    Napi::Object options = info[0].As<Napi::Object>();
     InitOptions init;
-    init.executable = options.Get("executable").ToString().Utf8Value();
-    Napi::Value paths = options.Get("paths");
-    if (paths.IsArray()) {
-      Napi::Array array = paths.As<Napi::Array>();
-      for (uint32_t i = 0; i < array.Length(); ++i) init.paths.push_back(array.Get(i).ToString().Utf8Value());
-    }
+    if (!Alive(env) || !ReadInitOptions(info[0], &init)) return env.Undefined();
     return Napi::Number::New(env, static_cast<double>(runtime_->start(std::move(init))));
+  }
+
+  Napi::Value Restart(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    InitOptions init;
+    if (!Alive(env) || !ReadInitOptions(info[0], &init)) return env.Undefined();
+    return Napi::Number::New(env, static_cast<double>(runtime_->restart(std::move(init))));
+  }
+
+  static std::vector<std::string> Strings(Napi::Value value) {
+    std::vector<std::string> out;
+    if (!value.IsArray()) return out;
+    Napi::Array array = value.As<Napi::Array>();
+    for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(array.Get(i).ToString().Utf8Value());
+    return out;
+  }
+
+  // {executable, paths, explicit?: {baseExecutable, home, moduleSearchPaths}}
+  static bool ReadInitOptions(Napi::Value value, InitOptions* init) {
+    if (!value.IsObject()) {
+      Napi::TypeError::New(value.Env(), "expected {executable, paths, explicit?}").ThrowAsJavaScriptException();
+      return false;
+    }
+    Napi::Object options = value.As<Napi::Object>();
+    init->executable = options.Get("executable").ToString().Utf8Value();
+    init->paths = Strings(options.Get("paths"));
+    Napi::Value explicit_paths = options.Get("explicit");
+    if (explicit_paths.IsObject()) {
+      Napi::Object paths = explicit_paths.As<Napi::Object>();
+      init->explicit_paths = ExplicitPaths{paths.Get("baseExecutable").ToString().Utf8Value(),
+                                           paths.Get("home").ToString().Utf8Value(),
+                                           Strings(paths.Get("moduleSearchPaths"))};
+    }
+    return true;
   }
 
   Napi::Value Call(const Napi::CallbackInfo& info) {

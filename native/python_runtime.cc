@@ -58,6 +58,10 @@ uint64_t PythonRuntime::call(std::string method, std::string payload, std::vecto
 
 uint64_t PythonRuntime::stop() { return enqueue(Job{Job::Kind::Stop, 0, "", "", {}}); }
 
+uint64_t PythonRuntime::restart(InitOptions options) {
+  return enqueue(Job{Job::Kind::Restart, 0, "", "", std::move(options)});
+}
+
 void PythonRuntime::join() {
   if (thread_.joinable()) thread_.join();
   join_bouncer();
@@ -84,6 +88,11 @@ void PythonRuntime::thread_main() {
     switch (job.kind) {
       case Job::Kind::Start: run_start(job); break;
       case Job::Kind::Call: run_call(job); break;
+      case Job::Kind::Restart:
+        current_job_ = job.id;
+        finalize_interpreter();
+        run_start(job);
+        break;
       case Job::Kind::Stop: run_stop(job); return;
     }
   }
@@ -138,20 +147,23 @@ void PythonRuntime::run_call(const Job& job) {
 }
 
 void PythonRuntime::run_stop(const Job& job) {
-  if (initialized_) {
-    PyEval_RestoreThread(main_thread_state_);
-    current_job_ = job.id;
-    handle_.reset();
-    {
-      GilRelease released;  // a late interrupt's GIL bounce must be over before the interpreter goes
-      join_bouncer();
-    }
-    finalize_python();
-    capture_.reset();  // after finalize: what atexit handlers and __del__ methods print is output too
-    initialized_ = false;
-    main_thread_state_ = nullptr;
-  }
+  current_job_ = job.id;
+  finalize_interpreter();
   reply(job.id, true, "");
+}
+
+void PythonRuntime::finalize_interpreter() {
+  if (!initialized_) return;
+  PyEval_RestoreThread(main_thread_state_);
+  handle_.reset();
+  {
+    GilRelease released;  // a late interrupt's GIL bounce must be over before the interpreter goes
+    join_bouncer();
+  }
+  finalize_python();
+  capture_.reset();  // after finalize: what atexit handlers and __del__ methods print is output too
+  initialized_ = false;
+  main_thread_state_ = nullptr;
 }
 
 // From the interpreter's start, not before: what Python prints while it initialises is a message for the

@@ -32,6 +32,8 @@ class PythonRuntime : public HostServices {
   // `buffers`: the request's binary frames, handed to handle() as a list of bytes.
   uint64_t call(std::string method, std::string payload, std::vector<std::string> buffers);
   uint64_t stop();
+  // Finalizes the running interpreter and starts one configured by `options`: an environment switch.
+  uint64_t restart(InitOptions options);
 
   // Interrupts the running request (or a pending input()); false when nothing was running.
   bool interrupt();
@@ -49,7 +51,7 @@ class PythonRuntime : public HostServices {
 
  private:
   struct Job {
-    enum class Kind { Start, Call, Stop } kind;
+    enum class Kind { Start, Call, Restart, Stop } kind;
     uint64_t id;
     std::string method;
     std::string payload;
@@ -62,6 +64,7 @@ class PythonRuntime : public HostServices {
   void run_start(const Job& job);
   void run_call(const Job& job);
   void run_stop(const Job& job);
+  void finalize_interpreter();
   std::string capture_fd_output();
   void flush_output();
   void reply(uint64_t job, bool ok, std::string payload);

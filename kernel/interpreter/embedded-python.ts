@@ -30,8 +30,21 @@ export interface InputEvent {
 }
 type NativeEvent = IopubEvent | ReplyEvent | InputEvent;
 
+// The path configuration of an environment switch, computed by preflight (nothing left to Python's own).
+export interface ExplicitPaths {
+  baseExecutable: string;
+  home: string;
+  moduleSearchPaths: string[];
+}
+interface StartOptions {
+  executable: string;
+  paths: string[];
+  explicit?: ExplicitPaths;
+}
+
 interface NativeInterpreter {
-  start(options: { executable: string; paths: string[] }): number;
+  start(options: StartOptions): number;
+  restart(options: StartOptions): number;
   call(method: string, payload: Buffer, buffers?: Buffer[]): number;
   stop(): number;
   interrupt(): boolean;
@@ -114,6 +127,12 @@ export class EmbeddedPython {
   }
 
   // Finalizes the interpreter and ends its thread.
+  // Finalizes the interpreter and initialises the one at `executable` in its place, on the same thread.
+  // On failure the process is left without an interpreter (DESIGN fact 7): the caller must not go on.
+  async restart(executable: string, explicit: ExplicitPaths): Promise<void> {
+    await this.track(this.native.restart({ executable, paths: [LANG_DIR], explicit }));
+  }
+
   async stop(): Promise<void> {
     await this.track(this.native.stop());
     this.native.close();

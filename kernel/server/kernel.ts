@@ -3,15 +3,18 @@
 import { EmbeddedPython } from '../interpreter/embedded-python';
 import { PythonInfo } from '../interpreter/python-info';
 import {
-  CommInfoReply, CompleteReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
+  CommInfoReply, CommInfoRequest, CompleteReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
   parseHistoryRequest, parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
 } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/header';
+import { ENV_COMM_TARGET } from '../protocol/env-messages';
 import { Session } from '../protocol/session';
 import { Message } from '../protocol/wire';
 import { ConnectionInfo } from '../transport/connection-file';
 import { KernelSockets } from '../transport/kernel-sockets';
 import { serveComm } from './comms';
+import { EnvComms } from './env-comm';
+import { EnvironmentSwitcher } from './env-switch';
 import { Executor } from './execute';
 import { History } from './history';
 import { log } from './log';
@@ -21,6 +24,7 @@ import { ShellQueue } from './shell-queue';
 
 const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
 const STOP_TIMEOUT_MS = 3000;
+const LOST_INTERPRETER_EXIT_MS = 200; // time for the failure reply to leave
 
 // A handler answers through `respond`, and may go on working after the reply is out.
 type Respond = (content: object) => Promise<void>;
@@ -34,6 +38,7 @@ export class Kernel {
   private readonly executor: Executor;
   private readonly shellQueue: ShellQueue;
   private python!: PythonSession;
+  private envComms!: EnvComms;
   private ready!: Promise<void>;
   private stopping = false;
 
@@ -48,6 +53,10 @@ export class Kernel {
     const sockets = await KernelSockets.bind(connection);
     const kernel = new Kernel(sockets, connection);
     void kernel.publisher.status('starting');
+    // "" and "system" switch back to the interpreter the kernel was started for; PATH as it is now is the
+    // baseline every switch rebuilds PATH from.
+    const switcher = new EnvironmentSwitcher(info, info.sysExecutable, process.env.PATH ?? '');
+    kernel.envComms = new EnvComms(kernel.publisher, switcher, info.majorMinor, (error) => kernel.loseInterpreter(error));
     kernel.ready = PythonSession.start(python, info, kernel.publisher, (parent, prompt, password) =>
       void kernel.askInput(parent, prompt, password)).then((session) => {
       kernel.python = session;
@@ -90,11 +99,12 @@ export class Kernel {
       history_request: (m, respond) =>
         this.withContent(m, respond, parseHistoryRequest, async (c) => respond({ status: 'ok', history: await this.history.query(c) })),
       comm_info_request: (m, respond) =>
-        this.withContent(m, respond, parseCommInfoRequest, async (c) => respond(await this.python.request<CommInfoReply>('comm_info', c, m))),
+        this.withContent(m, respond, parseCommInfoRequest, async (c) => respond(await this.commInfo(c, m))),
       // No reply: comm messages are one-way (busy and idle still frame their handling, as in ipykernel).
-      comm_open: (m) => serveComm(this.python, m),
-      comm_msg: (m) => serveComm(this.python, m),
-      comm_close: (m) => serveComm(this.python, m),
+      // pyswitch.env comms are the kernel's own; every other comm lives in the interpreter.
+      comm_open: (m) => this.serveComm(m),
+      comm_msg: (m) => this.serveComm(m),
+      comm_close: (m) => this.serveComm(m),
     };
   }
 
@@ -185,6 +195,24 @@ export class Kernel {
       await this.publisher.publish('shutdown_reply', content, message);
       setImmediate(() => void this.stop());
     });
+  }
+
+  private serveComm(message: Message): Promise<void> {
+    return this.envComms.owns(message) ? this.envComms.serve(message, this.python) : serveComm(this.python, message);
+  }
+
+  private async commInfo(request: CommInfoRequest, message: Message): Promise<CommInfoReply> {
+    const reply = await this.python.request<CommInfoReply>('comm_info', request, message);
+    const ours = request.target_name === null || request.target_name === ENV_COMM_TARGET ? this.envComms.commInfo() : {};
+    return { ...reply, comms: { ...reply.comms, ...ours } };
+  }
+
+  // An environment switch failed past the finalize (DESIGN fact 7): rather than serve without an
+  // interpreter, the kernel exits once the failure has been reported, and the frontend's restarter
+  // brings up a fresh one.
+  private loseInterpreter(error: Error): void {
+    log(`exiting: ${error.message}`);
+    setTimeout(() => process.exit(1), LOST_INTERPRETER_EXIT_MS);
   }
 
   // Ends the process once the reply is out: the running cell is interrupted, the interpreter finalized.

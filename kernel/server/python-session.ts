@@ -1,6 +1,7 @@
 // The running interpreter seen from the protocol side: each request's output is published with that
 // request as parent, and input() is relayed over the stdin channel to the frontend that asked.
 import { InputEvent, IopubEvent, EmbeddedPython } from '../interpreter/embedded-python';
+import { SwitchPlan } from '../envs';
 import { PythonInfo } from '../interpreter/python-info';
 import { LanguageInfo } from '../protocol/messages';
 import { Message } from '../protocol/wire';
@@ -17,10 +18,15 @@ export class PythonSession {
 
   private constructor(
     readonly info: PythonInfo,
-    readonly startup: StartupInfo,
+    private started: StartupInfo,
     private readonly python: EmbeddedPython,
     private readonly parents: Map<number, Message>,
   ) {}
+
+  // What the active interpreter said at its start-up (language_info follows every switch).
+  get startup(): StartupInfo {
+    return this.started;
+  }
 
   static async start(
     python: EmbeddedPython,
@@ -57,6 +63,15 @@ export class PythonSession {
     } finally {
       this.parents.delete(job);
     }
+  }
+
+  // Finalizes the interpreter and starts the one `plan` describes in its place (an environment switch);
+  // rejects when the new one could not start, and then there is no interpreter (DESIGN fact 7).
+  async restart(plan: SwitchPlan, parent: Message): Promise<void> {
+    const { baseExecutable, home, moduleSearchPaths } = plan;
+    this.lastParent = parent;
+    await this.python.restart(plan.executable, { baseExecutable, home, moduleSearchPaths });
+    this.started = await this.request<StartupInfo>('startup', {}, parent);
   }
 
   interrupt(): boolean {

@@ -17,6 +17,8 @@ Methods (payload -> reply):
   comm        a comm_open, comm_msg or comm_close message from the frontend: {"msg_id",
                "msg_type", "header", "parent_header", "metadata", "content"} -> {}
   comm_info   {"target_name" (null: all)} -> comm_info_reply content: {"status", "comms"}
+  switch_blockers {} -> {"extensions": [module names], "threads": [thread names]}: what makes an
+               in-process environment switch unsafe right now
   shutdown    {}  -> {}; runs atexit handlers, puts the interpreter's own streams back
 A method that fails inside the kernel answers {"status": "error", "ename", "evalue",
 "traceback"} with the kernel's frames; an unknown method answers the same without traceback.
@@ -32,6 +34,7 @@ _METHODS = {
     "inspect": ("_inspection", "inspect"),
     "comm": ("_comm", "handle_comm"),
     "comm_info": ("_comm", "comm_info"),
+    "switch_blockers": ("_switch", "blockers"),
     "shutdown": ("_lifecycle", "shutdown"),
 }
 

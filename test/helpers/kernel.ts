@@ -39,13 +39,14 @@ export class TestKernel {
 
   // Its stdout and stderr go to a file in a private runtime dir, so a kernel that dies can be explained;
   // its input history goes there too, never into the user's own (unless the test names a file).
-  static async start(): Promise<TestKernel> {
+  // `env`: variables for the kernel process (PYSWITCH_PYTHON picks its interpreter).
+  static async start(env: Record<string, string> = {}): Promise<TestKernel> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyswitch-test-'));
     const output = fs.openSync(path.join(dir, 'kernel.log'), 'w');
     const command = kernelCommand();
     const historyFile = process.env.PYSWITCH_HISTORY_FILE ?? path.join(dir, 'history.jsonl');
     try {
-      const running = await RunningKernel.start({ ...command, env: { ...command.env, PYSWITCH_HISTORY_FILE: historyFile } },
+      const running = await RunningKernel.start({ ...command, env: { ...command.env, PYSWITCH_HISTORY_FILE: historyFile, ...env } },
         { output, runtimeDir: dir, readyTimeoutMs: STARTUP_MS });
       return new TestKernel(running, new TrafficLog(running.client), dir);
     } catch (error) {
@@ -80,10 +81,10 @@ export interface KernelFixture {
   test(body: (client: KernelClient) => Promise<void>): () => Promise<void>;
 }
 
-export function useKernel(): KernelFixture {
+export function useKernel(env: Record<string, string> = {}): KernelFixture {
   let current: TestKernel | undefined;
   beforeAll(async () => {
-    current = await TestKernel.start();
+    current = await TestKernel.start(env);
   }, STARTUP_MS + 5000);
   afterAll(async () => {
     await current?.stop();

@@ -1,0 +1,170 @@
+/// <reference types="jest" />
+// Environment switches through the `pyswitch.env` comm on a real kernel, over real environments: what the
+// interpreter looks like afterwards is compared with what the environment's own python reports, and every
+// refusal must leave the user's variables where they were.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { KernelClient } from '../../kernel/client/kernel-client';
+import { EnvComm, EnvData } from '../../kernel/client/env-comm';
+import { useKernel } from '../helpers/kernel';
+import { plainText, streamText } from '../helpers/messages';
+import {
+  DEBIAN311, PY311, PY312, PYENV311_PREFIX, makeCopiedConda, makeOrphanVenv, makeShellScript, makeVenv, removeTree,
+  reportOf, tempTree,
+} from './fixtures';
+
+jest.setTimeout(120_000);
+
+const kernel = useKernel();
+let dir: string;
+let comm: EnvComm;
+const at = (...parts: string[]): string => path.join(dir, ...parts);
+
+beforeAll(async () => {
+  dir = tempTree('switch');
+  await Promise.all([
+    makeVenv(PY311, at('a')), makeVenv(PY311, at('b')), makeVenv(PY311, at('with-system'), '--system-site-packages'),
+    makeVenv(PY312, at('py312')), makeVenv(DEBIAN311, at('debian')), makeOrphanVenv(at('orphan')),
+  ]);
+  fs.writeFileSync(at('a', 'lib', 'python3.11', 'site-packages', 'only_in_a.py'), 'WHERE = "a"\n');
+  fs.symlinkSync(at('a'), at('linked-a'));
+  makeCopiedConda(at('conda'));
+  makeShellScript(at('script', 'python'));
+  fs.mkdirSync(at('plain'));
+  comm = new EnvComm(kernel.client);
+  await comm.open();
+});
+
+afterAll(() => removeTree(dir));
+
+async function run(client: KernelClient, code: string): Promise<string> {
+  const { reply, iopub } = await client.execute(code);
+  expect(reply.content).toMatchObject({ status: 'ok' });
+  return streamText(iopub, 'stdout');
+}
+
+async function evaluate(client: KernelClient, expression: string): Promise<unknown> {
+  const { iopub } = await client.execute(expression);
+  const result = iopub.find((m) => m.header.msg_type === 'execute_result');
+  return result ? plainText(result) : undefined;
+}
+
+// The interpreter's state after a switch, as <env>/bin/python itself would show it.
+const STATE = 'import sys, os, json; print(json.dumps({"prefix": sys.prefix, "exec_prefix": sys.exec_prefix, ' +
+  '"base_prefix": sys.base_prefix, "executable": sys.executable, "sys_path": [p for p in sys.path if p and ' +
+  'not p.endswith(os.path.join("kernel", "lang"))], "VIRTUAL_ENV": os.environ.get("VIRTUAL_ENV"), ' +
+  '"PATH": os.environ["PATH"], "PYTHONHOME": os.environ.get("PYTHONHOME"), "PYTHONPATH": os.environ.get("PYTHONPATH")}))';
+
+async function expectStateOf(client: KernelClient, envRoot: string, executable: string): Promise<Record<string, unknown>> {
+  const state = JSON.parse(await run(client, STATE)) as Record<string, unknown>;
+  const { prefix, exec_prefix, base_prefix, sys_path } = reportOf(executable);
+  expect(state).toMatchObject({ prefix, exec_prefix, base_prefix, executable, sys_path, PYTHONHOME: null, PYTHONPATH: null });
+  expect(state.VIRTUAL_ENV).toBe(fs.existsSync(path.join(envRoot, 'pyvenv.cfg')) ? envRoot : null);
+  return state;
+}
+
+async function expectRefused(client: KernelClient, target: string, code: string): Promise<EnvData> {
+  await run(client, 'kept = 42');
+  const reply = await comm.switch(target);
+  expect(reply).toMatchObject({ reply: 'switch', ok: false, restored: true, error: { code } });
+  expect((reply.error as { message: string }).message.length).toBeGreaterThan(10);
+  expect(await evaluate(client, 'kept')).toBe('42');
+  return reply;
+}
+
+describe('pyswitch.env comm', () => {
+  test('current names the interpreter the kernel started with', kernel.test(async () => {
+    const { reply } = await comm.request({ request: 'current' });
+    expect(reply.env).toMatchObject({ kind: 'system', root: PYENV311_PREFIX, version: expect.stringMatching(/^3\.11\./) });
+  }));
+
+  test('a switch to a venv: its packages, its sys state, env_changed, variables dropped, the counter goes on', kernel.test(async (client) => {
+    await run(client, 'dropped = 1');
+    const before = await client.execute('pass');
+    const { reply, messages } = await comm.request({ request: 'switch', target: at('a') });
+    expect(reply).toMatchObject({ ok: true, strategy: 'in-process', env: { kind: 'venv', root: at('a'), executable: at('a', 'bin', 'python') },
+      previous: { kind: 'system', root: PYENV311_PREFIX } });
+    expect(typeof reply.elapsed_ms).toBe('number');
+    expect(messages).toContainEqual({ event: 'env_changed', env: reply.env });
+    expect(await run(client, 'import only_in_a; print(only_in_a.WHERE)')).toBe('a\n');
+    expect(await run(client, "print('dropped' in dir())")).toBe('False\n');
+    const state = await expectStateOf(client, at('a'), at('a', 'bin', 'python'));
+    expect((state.PATH as string).split(path.delimiter)[0]).toBe(at('a', 'bin'));
+    const after = await client.execute('pass');
+    // The kernel's counter survived the switch: 3 cells ran between these two, and none restarted it.
+    expect(after.reply.content.execution_count).toBe((before.reply.content.execution_count as number) + 4);
+    const info = await client.request('shell', 'kernel_info_request');
+    expect((info.content.language_info as { version: string }).version).toBe(reply.env && (reply.env as { version: string }).version);
+  }));
+
+  test('another venv does not see the first one\'s packages', kernel.test(async (client) => {
+    expect(await comm.switch(at('b'))).toMatchObject({ ok: true, env: { root: at('b') } });
+    expect(await run(client, 'import importlib.util; print(importlib.util.find_spec("only_in_a"))')).toBe('None\n');
+    await expectStateOf(client, at('b'), at('b', 'bin', 'python'));
+  }));
+
+  test('a venv with the system site-packages', kernel.test(async (client) => {
+    expect(await comm.switch(at('with-system'))).toMatchObject({ ok: true, env: { include_system_site_packages: true } });
+    await expectStateOf(client, at('with-system'), at('with-system', 'bin', 'python'));
+  }));
+
+  test('a symlinked venv stays the symlink', kernel.test(async (client) => {
+    expect(await comm.switch(at('linked-a') + '/')).toMatchObject({ ok: true, env: { root: at('linked-a') } });
+    await expectStateOf(client, at('linked-a'), at('linked-a', 'bin', 'python'));
+    expect(await run(client, 'import only_in_a; print(only_in_a.WHERE)')).toBe('a\n');
+  }));
+
+  test('a conda-style environment', kernel.test(async (client) => {
+    expect(await comm.switch(at('conda'))).toMatchObject({ ok: true, env: { kind: 'conda', root: at('conda') } });
+    expect(await run(client, 'import sys, math; print(sys.prefix)')).toBe(`${at('conda')}\n`);
+  }));
+
+  test('"system" comes back to the interpreter the kernel started with', kernel.test(async (client) => {
+    expect(await comm.switch('system')).toMatchObject({ ok: true, env: { kind: 'system', root: PYENV311_PREFIX } });
+    await expectStateOf(client, PYENV311_PREFIX, `${PYENV311_PREFIX}/bin/python3`);
+  }));
+
+  test('refusals keep the interpreter and the variables', kernel.test(async (client) => {
+    expect((await expectRefused(client, at('py312'), 'version_mismatch')).error).toMatchObject({ message: expect.stringContaining('3.12') });
+    await expectRefused(client, at('missing'), 'not_found');
+    await expectRefused(client, at('plain'), 'not_python');
+    await expectRefused(client, at('script', 'python'), 'not_python');
+    await expectRefused(client, at('orphan'), 'broken_env');
+    await expectRefused(client, at('debian'), 'needs_reexec');
+  }));
+
+  test('a loaded third-party extension module or a running thread refuses an in-process switch', kernel.test(async (client) => {
+    // A copy of a stdlib extension loaded from outside the stdlib stands for numpy and its kin (fact 6).
+    await run(client, [
+      'import importlib.util, shutil, sys, tempfile, _json',
+      'copy = shutil.copy(_json.__file__, tempfile.mkdtemp())',
+      'spec = importlib.util.spec_from_file_location("_json", copy)',
+      'sys.modules["third_party_ext"] = importlib.util.module_from_spec(spec)',
+    ].join('\n'));
+    expect((await expectRefused(client, at('a'), 'needs_reexec')).error).toMatchObject({ message: expect.stringContaining('third_party_ext') });
+    await run(client, 'del sys.modules["third_party_ext"]\nimport threading\nrelease = threading.Event()\n' +
+      'worker = threading.Thread(target=release.wait, name="worker"); worker.start()');
+    expect((await expectRefused(client, at('a'), 'busy')).error).toMatchObject({ message: expect.stringContaining('worker') });
+    await run(client, 'release.set(); worker.join()');
+    expect(await comm.switch(at('a'))).toMatchObject({ ok: true });
+  }));
+
+  test('malformed requests get a bad_request reply', kernel.test(async () => {
+    expect((await comm.request({ request: 'teleport' })).reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect((await comm.request({ request: 'switch' })).reply).toMatchObject({ reply: 'switch', ok: false, error: { code: 'bad_request' } });
+  }));
+
+  test('discover lists the environments under a root, each with compatible', kernel.test(async () => {
+    const { reply } = await comm.request({ request: 'discover', roots: [dir], depth: 2 });
+    const envs = reply.envs as { root: string; compatible: boolean }[];
+    expect(envs).toContainEqual(expect.objectContaining({ root: at('a'), compatible: true }));
+    expect(envs).toContainEqual(expect.objectContaining({ root: at('py312'), compatible: false }));
+    expect(envs.map((e) => e.root)).not.toContain(at('orphan'));
+  }));
+
+  test('comm_info lists the open pyswitch.env comm', kernel.test(async (client) => {
+    const reply = await client.request('shell', 'comm_info_request', { target_name: 'pyswitch.env' });
+    expect(reply.content.comms).toEqual({ [comm.commId]: { target_name: 'pyswitch.env' } });
+  }));
+});

@@ -3,6 +3,7 @@
 import { RunningKernel } from '../../client/running-kernel';
 import { KernelSpec } from '../../client/kernelspec';
 import { CellAssembler, kernelCompleteness } from './cells';
+import { ENV_COMMANDS_HELP, EnvCommands } from './env-commands';
 import { ConsoleStreams, OutputRenderer } from './output';
 import { TerminalReader } from './terminal-reader';
 
@@ -36,7 +37,9 @@ export async function runInteractive(
   });
 
   const banner = client.kernelInfo.content.banner;
-  if (typeof banner === 'string' && banner.trim() !== '') streams.out.write(`${banner.trimEnd()}\n\n`);
+  if (typeof banner === 'string' && banner.trim() !== '') streams.out.write(`${banner.trimEnd()}\n`);
+  streams.out.write(`${ENV_COMMANDS_HELP}\n\n`);
+  const envCommands = new EnvCommands(client, streams);
 
   let count = 1;
   let indent = '';
@@ -49,6 +52,7 @@ export async function runInteractive(
       assembler.clear();
       continue;
     }
+    if (!assembler.pending && (await envCommands.serve(line.text))) continue;
     const step = await assembler.add(line.text);
     if (step.kind === 'more') indent = step.indent;
     if (step.kind !== 'run') continue;

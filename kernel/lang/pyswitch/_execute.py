@@ -4,7 +4,7 @@ import sys
 
 import _pyswitch_host
 
-from . import _displayhook, _stdin
+from . import _displayhook, _event_loop, _stdin
 from ._formatting import format_mimebundle
 from ._traceback import describe, user_traceback
 from ._wire import publish
@@ -17,7 +17,6 @@ del _feature
 
 _future_flags = 0  # __future__ features switched on by earlier cells, as in the REPL
 _inputs_run = 0  # numbers the filenames of code that gets no prompt number
-_loop = None  # event loop for top-level await, created on first use
 
 
 def execute(request):
@@ -68,7 +67,7 @@ def run_cell(source, filename, namespace, display_last):
         for code in codes:
             result = eval(code, namespace)
             if code.co_flags & _CO_COROUTINE:
-                _run_coroutine(result)
+                _event_loop.run(result)
     except BaseException as exc:
         return exc
     return None
@@ -89,28 +88,6 @@ def _register_source(source, filename):
     import linecache
     # mtime None: linecache.checkcache() keeps the entry although no such file exists.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-
-
-def _run_coroutine(coroutine):
-    # One loop for the whole session, so tasks started by a cell live on in later cells.
-    global _loop
-    import asyncio
-    if _loop is None:
-        _loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(_loop)
-    task = _loop.create_task(coroutine)
-    try:
-        _loop.run_until_complete(task)
-    except BaseException:
-        # Interrupted (or the loop failed) while the cell is suspended: stop the cell here
-        # rather than let it resume whenever a later cell runs the loop.
-        if not task.done():
-            task.cancel()
-            try:
-                _loop.run_until_complete(task)
-            except BaseException:
-                pass
-        raise
 
 
 def _user_expressions(expressions, namespace):

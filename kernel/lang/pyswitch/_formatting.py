@@ -108,9 +108,14 @@ def _add_repr(obj, mime, name, data, metadata):
     if result is _MISSING or result is None:  # None: "no such representation"
         return
     if mime in _BASE64_TYPES and isinstance(result, bytes):
-        import binascii
-        result = binascii.b2a_base64(result, newline=False).decode("ascii")
+        result = base64_text(result)
     if isinstance(result, (dict, list) if mime == "application/json" else str):
         data[mime] = result
     else:
         _skip(obj, name, "returned a %s" % type(result).__name__)
+
+
+def base64_text(data):
+    """bytes as the base64 text that JSON messages carry binary mime data in."""
+    import binascii
+    return binascii.b2a_base64(data, newline=False).decode("ascii")

@@ -21,7 +21,7 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
                            InstanceMethod<&Interpreter::Restart>("restart"),
                            InstanceMethod<&Interpreter::Stop>("stop"),
                            InstanceMethod<&Interpreter::Interrupt>("interrupt"),
-                           InstanceMethod<&Interpreter::ProvideInput>("provideInput"),
+                           InstanceMethod<&Interpreter::Answer>("answer"),
                            InstanceMethod<&Interpreter::Close>("close"),
                        });
   }
@@ -132,10 +132,11 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
     return Napi::Boolean::New(env, runtime_->interrupt());
   }
 
-  Napi::Value ProvideInput(const Napi::CallbackInfo& info) {
+  // Answers the pending input or kernel request.
+  Napi::Value Answer(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!Alive(env)) return env.Undefined();
-    runtime_->provide_input(info[0].ToString().Utf8Value());
+    runtime_->provide_answer(info[0].ToString().Utf8Value());
     return env.Undefined();
   }
 
@@ -192,6 +193,10 @@ Napi::Object ToJs(Napi::Env env, Event& event) {
       out.Set("kind", "input");
       out.Set("prompt", event.type);
       out.Set("password", event.password);
+      break;
+    case Event::Kind::KernelRequest:
+      out.Set("kind", "kernel-request");
+      out.Set("payload", Napi::Buffer<char>::Copy(env, event.payload.data(), event.payload.size()));
       break;
   }
   return out;

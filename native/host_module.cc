@@ -127,6 +127,18 @@ PyObject* host_log(PyObject*, PyObject* args) {
   Py_RETURN_NONE;
 }
 
+PyObject* host_request(PyObject*, PyObject* args) {
+  const char* request;
+  Py_ssize_t size;
+  if (!PyArg_ParseTuple(args, "y#:request", &request, &size)) return nullptr;
+  std::string reply;
+  if (!g_services->ask_kernel(std::string(request, static_cast<size_t>(size)), &reply)) {
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+    return nullptr;
+  }
+  return PyBytes_FromStringAndSize(reply.data(), static_cast<Py_ssize_t>(reply.size()));
+}
+
 PyMethodDef host_methods[] = {
     {"write", host_write, METH_VARARGS, "write(stream, text): queue text for stdout (1) or stderr (2)."},
     {"flush", host_flush, METH_NOARGS, "flush(): send queued stream text now."},
@@ -134,6 +146,7 @@ PyMethodDef host_methods[] = {
      "send(msg_type, content, metadata=b'', buffers=None): publish an iopub message; content and metadata\n"
      "are JSON bytes, buffers a sequence of bytes-like objects sent as binary frames."},
     {"input", host_input, METH_VARARGS, "input(prompt, password): ask the frontend for a line of input."},
+    {"request", host_request, METH_VARARGS, "request(json_bytes): ask the kernel itself; returns JSON bytes."},
     {"log", host_log, METH_VARARGS, "log(message): a line in the kernel's own log, never a cell's output."},
     {nullptr, nullptr, 0, nullptr},
 };

@@ -15,6 +15,9 @@ class HostServices {
                     std::vector<std::string> buffers) = 0;
   // Blocks until the frontend answers; false when the wait was interrupted.
   virtual bool read_input(const std::string& prompt, bool password, std::string* reply) = 0;
+  // Asks the kernel itself (JSON in, JSON out: the active environment, a switch after this cell, ...).
+  // Blocks until it answers; false when the wait was interrupted.
+  virtual bool ask_kernel(const std::string& request, std::string* reply) = 0;
 };
 
 // One embedded interpreter per process, so one set of services; set before the interpreter starts.

@@ -202,9 +202,9 @@ void PythonRuntime::discard_pending_interrupt() {
 
 bool PythonRuntime::interrupt() {
   std::lock_guard<std::mutex> lock(state_mutex_);
-  if (waiting_for_input_) {
-    input_interrupted_ = true;
-    input_ready_.notify_all();
+  if (waiting_for_answer_) {
+    answer_interrupted_ = true;
+    answer_ready_.notify_all();
     return true;
   }
   if (!running_) return false;
@@ -236,11 +236,11 @@ void PythonRuntime::join_bouncer() {
   if (bouncer_.joinable()) bouncer_.join();
 }
 
-void PythonRuntime::provide_input(std::string text) {
+void PythonRuntime::provide_answer(std::string text) {
   std::lock_guard<std::mutex> lock(state_mutex_);
-  if (!waiting_for_input_) return;
-  input_reply_ = std::move(text);
-  input_ready_.notify_all();
+  if (!waiting_for_answer_) return;
+  answer_ = std::move(text);
+  answer_ready_.notify_all();
 }
 
 void PythonRuntime::write(int stream, const char* utf8, size_t size) {
@@ -258,20 +258,29 @@ void PythonRuntime::send(std::string msg_type, std::string content, std::string 
 }
 
 bool PythonRuntime::read_input(const std::string& prompt, bool password, std::string* reply_text) {
-  flush_output();
+  return await_answer(Event{Event::Kind::InputRequest, current_job_, prompt, "", password}, reply_text);
+}
+
+bool PythonRuntime::ask_kernel(const std::string& request, std::string* reply_text) {
+  return await_answer(Event{Event::Kind::KernelRequest, current_job_, "", request}, reply_text);
+}
+
+// Hands Node a question and waits, without the GIL, for provide_answer() or an interrupt.
+bool PythonRuntime::await_answer(Event question, std::string* answer) {
+  flush_output();  // what the cell printed before asking comes first
   {
     std::lock_guard<std::mutex> lock(state_mutex_);
-    waiting_for_input_ = true;
-    input_interrupted_ = false;
-    input_reply_.reset();
+    waiting_for_answer_ = true;
+    answer_interrupted_ = false;
+    answer_.reset();
   }
-  events_.push(Event{Event::Kind::InputRequest, current_job_, prompt, "", password});
+  events_.push(std::move(question));
   GilRelease released;
   std::unique_lock<std::mutex> lock(state_mutex_);
-  input_ready_.wait(lock, [this] { return input_reply_.has_value() || input_interrupted_; });
-  waiting_for_input_ = false;
-  if (input_interrupted_) return false;
-  *reply_text = std::move(*input_reply_);
-  input_reply_.reset();
+  answer_ready_.wait(lock, [this] { return answer_.has_value() || answer_interrupted_; });
+  waiting_for_answer_ = false;
+  if (answer_interrupted_) return false;
+  *answer = std::move(*answer_);
+  answer_.reset();
   return true;
 }

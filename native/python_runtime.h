@@ -37,8 +37,8 @@ class PythonRuntime : public HostServices {
 
   // Interrupts the running request (or a pending input()); false when nothing was running.
   bool interrupt();
-  // Answers the pending input() request.
-  void provide_input(std::string text);
+  // Answers the pending input() or kernel request.
+  void provide_answer(std::string text);
   // Waits for the Python thread to end (after stop()'s reply).
   void join();
 
@@ -48,6 +48,7 @@ class PythonRuntime : public HostServices {
   void send(std::string msg_type, std::string content, std::string metadata,
             std::vector<std::string> buffers) override;
   bool read_input(const std::string& prompt, bool password, std::string* reply) override;
+  bool ask_kernel(const std::string& request, std::string* reply) override;
 
  private:
   struct Job {
@@ -71,6 +72,7 @@ class PythonRuntime : public HostServices {
   void set_running(uint64_t job);
   void clear_running();
   void discard_pending_interrupt();
+  bool await_answer(Event question, std::string* answer);
   void bounce_gil();
   void join_bouncer();
 
@@ -83,14 +85,14 @@ class PythonRuntime : public HostServices {
   std::deque<Job> jobs_;
   uint64_t next_job_ = 1;
 
-  // Request state shared with interrupt() and provide_input(), guarded by state_mutex_.
+  // Request state shared with interrupt() and provide_answer(), guarded by state_mutex_.
   std::mutex state_mutex_;
-  std::condition_variable input_ready_;
+  std::condition_variable answer_ready_;
   std::atomic<uint64_t> current_job_{0};
   bool running_ = false;
-  bool waiting_for_input_ = false;
-  bool input_interrupted_ = false;
-  std::optional<std::string> input_reply_;
+  bool waiting_for_answer_ = false;
+  bool answer_interrupted_ = false;
+  std::optional<std::string> answer_;
 
   bool initialized_ = false;
   PyThreadState* main_thread_state_ = nullptr;

@@ -28,7 +28,13 @@ export interface InputEvent {
   prompt: string;
   password: boolean;
 }
-type NativeEvent = IopubEvent | ReplyEvent | InputEvent;
+// The interpreter asks the kernel itself something (the pyswitch module's current(), switch(), ...).
+export interface KernelRequestEvent {
+  kind: 'kernel-request';
+  job: number;
+  payload: Buffer; // JSON
+}
+type NativeEvent = IopubEvent | ReplyEvent | InputEvent | KernelRequestEvent;
 
 // The path configuration of an environment switch, computed by preflight (nothing left to Python's own).
 export interface ExplicitPaths {
@@ -48,7 +54,7 @@ interface NativeInterpreter {
   call(method: string, payload: Buffer, buffers?: Buffer[]): number;
   stop(): number;
   interrupt(): boolean;
-  provideInput(text: string): void;
+  answer(text: string): void;
   close(): void;
 }
 interface InterpreterAddon {
@@ -65,8 +71,10 @@ export const LANG_DIR = path.join(PACKAGE_ROOT, 'kernel', 'lang');
 export interface EmbeddedPythonHandlers {
   // Output of request `job`, in the order Python produced it.
   onIopub(event: IopubEvent): void;
-  // input()/getpass() inside request `job`: answer with provideInput() or interrupt().
+  // input()/getpass() inside request `job`: answer with answer() or interrupt().
   onInputRequest(event: InputEvent): void;
+  // A question to the kernel from inside request `job`: answer with answer() (JSON) or interrupt().
+  onKernelRequest(event: KernelRequestEvent): void;
 }
 
 function loadAddon(info: PythonInfo): InterpreterAddon {
@@ -87,7 +95,7 @@ export class EmbeddedPython {
   private readonly native: NativeInterpreter;
   private readonly pending = new Map<number, { resolve: (payload: Buffer) => void; reject: (e: Error) => void }>();
   private handlers: EmbeddedPythonHandlers | undefined;
-  private early: (IopubEvent | InputEvent)[] = [];
+  private early: Exclude<NativeEvent, ReplyEvent>[] = [];
   // Settles when the interpreter has initialised (or failed to, with the reason).
   readonly started: Promise<void>;
 
@@ -122,8 +130,9 @@ export class EmbeddedPython {
     return this.native.interrupt();
   }
 
-  provideInput(text: string): void {
-    this.native.provideInput(text);
+  // Answers the pending input or kernel request.
+  answer(text: string): void {
+    this.native.answer(text);
   }
 
   // Finalizes the interpreter and ends its thread.
@@ -150,6 +159,8 @@ export class EmbeddedPython {
         this.handlers?.onIopub(event);
       } else if (event.kind === 'input') {
         this.handlers?.onInputRequest(event);
+      } else if (event.kind === 'kernel-request') {
+        this.handlers?.onKernelRequest(event);
       } else {
         const waiter = this.pending.get(event.job);
         this.pending.delete(event.job);

@@ -13,7 +13,7 @@ import { Message } from '../protocol/wire';
 import { ConnectionInfo } from '../transport/connection-file';
 import { KernelSockets } from '../transport/kernel-sockets';
 import { serveComm } from './comms';
-import { EnvComms } from './env-comm';
+import { EnvRequests } from './env-requests';
 import { EnvironmentSwitcher } from './env-switch';
 import { Executor } from './execute';
 import { History } from './history';
@@ -38,7 +38,7 @@ export class Kernel {
   private readonly executor: Executor;
   private readonly shellQueue: ShellQueue;
   private python!: PythonSession;
-  private envComms!: EnvComms;
+  private envRequests!: EnvRequests;
   private ready!: Promise<void>;
   private stopping = false;
 
@@ -56,9 +56,11 @@ export class Kernel {
     // "" and "system" switch back to the interpreter the kernel was started for; PATH as it is now is the
     // baseline every switch rebuilds PATH from.
     const switcher = new EnvironmentSwitcher(info, info.sysExecutable, process.env.PATH ?? '');
-    kernel.envComms = new EnvComms(kernel.publisher, switcher, info.majorMinor, (error) => kernel.loseInterpreter(error));
-    kernel.ready = PythonSession.start(python, info, kernel.publisher, (parent, prompt, password) =>
-      void kernel.askInput(parent, prompt, password)).then((session) => {
+    kernel.envRequests = new EnvRequests(kernel.publisher, switcher, info.majorMinor, (error) => kernel.loseInterpreter(error));
+    kernel.ready = PythonSession.start(python, info, kernel.publisher, {
+      askInput: (parent, prompt, password) => void kernel.askInput(parent, prompt, password),
+      answer: (parent, request) => kernel.envRequests.answerFromCell(request, parent),
+    }).then((session) => {
       kernel.python = session;
     });
     kernel.listen();
@@ -120,6 +122,7 @@ export class Kernel {
     await this.publisher.status('busy', message);
     try {
       await handler(message, (content) => this.reply(channel, message, content));
+      if (channel === 'shell') await this.envRequests.runScheduledSwitch(this.python);
     } finally {
       await this.publisher.status('idle', message);
     }
@@ -184,7 +187,7 @@ export class Kernel {
       return;
     }
     const parsed = parseInputReply(message.content);
-    if (parsed.ok) this.python.provideInput(parsed.value.value);
+    if (parsed.ok) this.python.answerInput(parsed.value.value);
     else log(`bad input_reply: ${parsed.error}`);
   }
 
@@ -198,12 +201,12 @@ export class Kernel {
   }
 
   private serveComm(message: Message): Promise<void> {
-    return this.envComms.owns(message) ? this.envComms.serve(message, this.python) : serveComm(this.python, message);
+    return this.envRequests.owns(message) ? this.envRequests.serve(message, this.python) : serveComm(this.python, message);
   }
 
   private async commInfo(request: CommInfoRequest, message: Message): Promise<CommInfoReply> {
     const reply = await this.python.request<CommInfoReply>('comm_info', request, message);
-    const ours = request.target_name === null || request.target_name === ENV_COMM_TARGET ? this.envComms.commInfo() : {};
+    const ours = request.target_name === null || request.target_name === ENV_COMM_TARGET ? this.envRequests.commInfo() : {};
     return { ...reply, comms: { ...reply.comms, ...ours } };
   }
 

@@ -1,15 +1,22 @@
 // The running interpreter seen from the protocol side: each request's output is published with that
 // request as parent, and input() is relayed over the stdin channel to the frontend that asked.
-import { InputEvent, IopubEvent, EmbeddedPython } from '../interpreter/embedded-python';
+import { EmbeddedPython, InputEvent, IopubEvent, KernelRequestEvent } from '../interpreter/embedded-python';
 import { SwitchPlan } from '../envs';
 import { PythonInfo } from '../interpreter/python-info';
-import { LanguageInfo } from '../protocol/messages';
+import { Content, LanguageInfo } from '../protocol/messages';
 import { Message } from '../protocol/wire';
 import { Publisher } from './publisher';
 
 export interface StartupInfo {
   language_info: LanguageInfo;
   banner: string;
+}
+
+// What the interpreter asks of the rest of the kernel while a request runs.
+export interface KernelSide {
+  askInput(parent: Message, prompt: string, password: boolean): void;
+  // Answers the pyswitch module's questions to the kernel (JSON in, JSON out).
+  answer(parent: Message, request: Content): Promise<object>;
 }
 
 export class PythonSession {
@@ -32,7 +39,7 @@ export class PythonSession {
     python: EmbeddedPython,
     info: PythonInfo,
     publisher: Publisher,
-    askInput: (parent: Message, prompt: string, password: boolean) => void,
+    kernel: KernelSide,
   ): Promise<PythonSession> {
     const parents = new Map<number, Message>();
     let session: PythonSession | undefined;
@@ -42,8 +49,18 @@ export class PythonSession {
         void publisher.publish(event.msgType, event.content, parentOf(event.job), { metadata: event.metadata, buffers: event.buffers }),
       onInputRequest: (event: InputEvent) => {
         const parent = parentOf(event.job);
-        if (parent) askInput(parent, event.prompt, event.password);
+        if (parent) kernel.askInput(parent, event.prompt, event.password);
         else python.interrupt(); // nobody to ask: fail the input() rather than hang
+      },
+      onKernelRequest: (event: KernelRequestEvent) => {
+        const parent = parentOf(event.job);
+        const answered = parent ? kernel.answer(parent, JSON.parse(event.payload.toString('utf8')) as Content) : undefined;
+        if (!answered) {
+          python.interrupt();
+          return;
+        }
+        answered.then((answer) => python.answer(JSON.stringify(answer)), (error: unknown) =>
+          python.answer(JSON.stringify({ ok: false, error: { code: 'kernel_error', message: String(error) } })));
       },
     });
     await python.started;
@@ -78,8 +95,9 @@ export class PythonSession {
     return this.python.interrupt();
   }
 
-  provideInput(value: string): void {
-    this.python.provideInput(value);
+  // The frontend's input_reply to the pending input().
+  answerInput(value: string): void {
+    this.python.answer(value);
   }
 
   stop(): Promise<void> {

@@ -168,3 +168,18 @@ describe('pyswitch.env comm', () => {
     expect(reply.content.comms).toEqual({ [comm.commId]: { target_name: 'pyswitch.env' } });
   }));
 });
+
+describe('the pyswitch module in cells', () => {
+  test('current(), discover() and switch() after the cell, with the outcome in the cell output', kernel.test(async (client) => {
+    expect(await run(client, 'import pyswitch; print(pyswitch.current()["kind"])')).toBe('venv\n');
+    expect(await run(client, `import pyswitch; print(sorted(e["root"] for e in pyswitch.discover(${JSON.stringify(dir)}, depth=1) if e["compatible"])[:2])`))
+      .toBe(`['${at('a')}', '${at('b')}']\n`);
+    const { reply, iopub } = await client.execute(`import pyswitch; pyswitch.switch(${JSON.stringify(at('b'))}); print("still in the old one")`);
+    expect(reply.content.status).toBe('ok');
+    expect(streamText(iopub, 'stdout')).toMatch(new RegExp(`^still in the old one\\npyswitch: switched to venv ${at('b')} .*variables start afresh\\n$`));
+    expect(await run(client, 'import sys; print(sys.prefix)')).toBe(`${at('b')}\n`);
+    const refused = await client.execute(`import pyswitch; pyswitch.switch(${JSON.stringify(at('py312'))}); kept = 7`);
+    expect(streamText(refused.iopub, 'stderr')).toMatch(/^pyswitch: not switched \(version_mismatch\)/);
+    expect(await evaluate(client, 'kept')).toBe('7');
+  }));
+});

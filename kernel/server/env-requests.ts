@@ -1,5 +1,7 @@
-// The kernel's end of the `pyswitch.env` comm. It lives in the kernel, not in the interpreter, so it
-// outlives every switch: a frontend opens it once and keeps it.
+// Environment requests (DESIGN.md, `pyswitch.env` protocol v1), from two sides: the `pyswitch.env` comm,
+// whose kernel end lives here and not in the interpreter, so it outlives every switch (a frontend opens it
+// once and keeps it); and the pyswitch module inside the interpreter, whose switch() takes effect right
+// after the request that asked for it.
 import { DEFAULT_DEPTH, discover } from '../envs';
 import { ENV_COMM_TARGET, EnvChanged, EnvReply, EnvRequest, parseEnvRequest } from '../protocol/env-messages';
 import { Content, parseCommMessage, parseCommOpen } from '../protocol/messages';
@@ -11,8 +13,9 @@ import { PythonSession } from './python-session';
 
 const DISCOVER_TIMEOUT_MS = 10_000;
 
-export class EnvComms {
+export class EnvRequests {
   private readonly open = new Set<string>();
+  private scheduled: { request: EnvRequest & { request: 'switch' }; parent: Message } | undefined;
 
   constructor(
     private readonly publisher: Publisher,
@@ -70,7 +73,45 @@ export class EnvComms {
     }
   }
 
-  private async reply(request: EnvRequest, message: Message, python: PythonSession): Promise<EnvReply> {
+  // A question from the pyswitch module in a cell; a switch is only scheduled (the cell is still running).
+  async answerFromCell(data: Content, parent: Message): Promise<object> {
+    const request = parseEnvRequest(data);
+    if (!request.ok) return { ok: false, error: { code: 'bad_request', message: request.error } };
+    if (request.value.request !== 'switch') return this.reply(request.value, parent);
+    this.scheduled = { request: request.value, parent };
+    return { reply: 'switch', id: request.value.id, scheduled: true };
+  }
+
+  // Runs the switch a cell asked for, once that request is answered, and tells the cell how it went.
+  async runScheduledSwitch(python: PythonSession): Promise<void> {
+    const scheduled = this.scheduled;
+    this.scheduled = undefined;
+    if (!scheduled) return;
+    const { request, parent } = scheduled;
+    let reply: EnvReply;
+    try {
+      reply = await this.reply(request, parent, python);
+    } catch (error) {
+      if (!(error instanceof InterpreterLost)) throw error;
+      await this.say(parent, 'stderr', `pyswitch: ${error.message}; the kernel restarts\n`);
+      this.onInterpreterLost(error);
+      return;
+    }
+    if (reply.reply !== 'switch') return;
+    if (reply.ok) {
+      await this.say(parent, 'stdout', `pyswitch: switched to ${reply.env.kind} ${reply.env.root} (Python ${reply.env.version}, ` +
+        `${reply.strategy}, ${reply.elapsed_ms} ms); variables start afresh\n`);
+      await this.broadcast({ event: 'env_changed', env: reply.env }, parent);
+    } else {
+      await this.say(parent, 'stderr', `pyswitch: not switched (${reply.error.code}): ${reply.error.message}\n`);
+    }
+  }
+
+  private say(parent: Message, name: 'stdout' | 'stderr', text: string): Promise<void> {
+    return this.publisher.publish('stream', { name, text }, parent);
+  }
+
+  private async reply(request: EnvRequest, message: Message, python?: PythonSession): Promise<EnvReply> {
     const { id } = request;
     switch (request.request) {
       case 'current':
@@ -82,6 +123,7 @@ export class EnvComms {
         return { reply: 'discover', id, envs };
       }
       case 'switch':
+        if (!python) throw new Error('a switch needs the interpreter');
         return { reply: 'switch', id, ...(await this.switcher.switch(request.target, python, message)) };
     }
   }

@@ -6,6 +6,7 @@ import { userDataDir } from '../client/jupyter-paths';
 import { PACKAGE_ROOT, buildCommandFor, nativeAddonPath } from '../interpreter/native-build';
 import { defaultPython, pythonInfo } from '../interpreter/python-info';
 import { Args } from './args';
+import { environmentInterpreter } from './env-option';
 
 const KERNELSPEC_ASSETS = path.join(PACKAGE_ROOT, 'kernelspec');
 const ENTRY = path.join(PACKAGE_ROOT, 'bin', 'pyswitch.js');
@@ -23,7 +24,10 @@ export async function install(argv: string[]): Promise<string> {
   const name = args.option('--name') ?? 'pyswitch';
   const python = args.option('--python') ?? defaultPython();
   const displayNameArg = args.option('--display-name');
-  const info = await pythonInfo(python);
+  const env = args.option('--env');
+  const system = await pythonInfo(python);
+  // With --env the kernel starts in that environment, and its major.minor is the kernel's for life.
+  const info = env ? await pythonInfo(await environmentInterpreter(env, system.sysExecutable)) : system;
   const dir = await kernelsDir(args, async () => info.prefix);
   args.rejectUnknown();
 
@@ -32,8 +36,9 @@ export async function install(argv: string[]): Promise<string> {
     throw new Error(`no native build for Python ${info.majorMinor}: run \`${buildCommandFor(python)}\` first`);
   }
   const spec = {
-    argv: [process.execPath, ENTRY, 'kernel', '-f', '{connection_file}', '--python', info.sysExecutable],
-    display_name: displayNameArg ?? `Python ${info.majorMinor} (pyswitch)`,
+    argv: [process.execPath, ENTRY, 'kernel', '-f', '{connection_file}', '--python', system.sysExecutable,
+      ...(env ? ['--env', path.resolve(env)] : [])],
+    display_name: displayNameArg ?? `Python ${info.majorMinor} (pyswitch${env ? `: ${path.basename(path.resolve(env))}` : ''})`,
     language: 'python',
     interrupt_mode: 'message',
     env: {},

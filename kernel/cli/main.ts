@@ -3,28 +3,32 @@ import { EmbeddedPython } from '../interpreter/embedded-python';
 import { defaultPython, pythonInfo } from '../interpreter/python-info';
 import { readConnectionFile } from '../transport/connection-file';
 import { Args } from './args';
+import { environmentInterpreter } from './env-option';
 import { install, uninstall } from './install';
 
 const USAGE = `usage: pyswitch <command>
-  kernel -f CONNECTION_FILE [--python PATH]   run the kernel (what Jupyter launches)
-  install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D] [--python PATH]
+  kernel -f CONNECTION_FILE [--python PATH] [--env ENV]   run the kernel (what Jupyter launches)
+  install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D] [--python PATH] [--env ENV]
   uninstall [--user | --sys-prefix | --prefix P] [--name N]
   console [--kernel NAME]                      a terminal session (default kernelspec: pyswitch)
   start                                        install for the user, then open a console
-The interpreter defaults to $PYSWITCH_PYTHON, else python3 on PATH.`;
+The interpreter defaults to $PYSWITCH_PYTHON, else python3 on PATH; it is what "system" switches back to.
+--env starts the kernel in an environment (a venv or conda directory, or an interpreter) instead.`;
 
 async function runKernel(argv: string[]): Promise<void> {
   const args = new Args(argv);
   const file = args.option('-f', '--connection-file');
   const python = args.option('--python') ?? defaultPython();
+  const env = args.option('--env');
   args.rejectUnknown();
   if (!file) throw new Error('kernel needs -f CONNECTION_FILE');
   const connection = readConnectionFile(file);
-  const info = await pythonInfo(python);
+  const system = await pythonInfo(python);
+  const info = env ? await pythonInfo(await environmentInterpreter(env, system.sysExecutable)) : system;
   const interpreter = new EmbeddedPython(info);
   // The protocol stack (zeromq, crypto) loads while Python initialises on its own thread.
   const { Kernel } = await import('../server/kernel');
-  await Kernel.start(connection, interpreter, info);
+  await Kernel.start(connection, interpreter, info, system.sysExecutable);
 }
 
 async function runConsole(argv: string[]): Promise<number> {

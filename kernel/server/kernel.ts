@@ -49,13 +49,13 @@ export class Kernel {
     this.shellQueue = new ShellQueue((m) => this.serve('shell', m), (e) => log(`shell request failed: ${String(e)}`));
   }
 
-  static async start(connection: ConnectionInfo, python: EmbeddedPython, info: PythonInfo): Promise<Kernel> {
+  // `system`: the interpreter "" and "system" switch back to (the one the kernel was installed for).
+  static async start(connection: ConnectionInfo, python: EmbeddedPython, info: PythonInfo, system: string): Promise<Kernel> {
     const sockets = await KernelSockets.bind(connection);
     const kernel = new Kernel(sockets, connection);
     void kernel.publisher.status('starting');
-    // "" and "system" switch back to the interpreter the kernel was started for; PATH as it is now is the
-    // baseline every switch rebuilds PATH from.
-    const switcher = new EnvironmentSwitcher(info, info.sysExecutable, process.env.PATH ?? '');
+    // PATH as it is now is the baseline every switch rebuilds PATH from.
+    const switcher = new EnvironmentSwitcher(info, system, process.env.PATH ?? '');
     kernel.envRequests = new EnvRequests(kernel.publisher, switcher, info.majorMinor, (error) => kernel.loseInterpreter(error));
     kernel.ready = PythonSession.start(python, info, kernel.publisher, {
       askInput: (parent, prompt, password) => void kernel.askInput(parent, prompt, password),

@@ -6,9 +6,10 @@ import { History } from './history';
 import { Publisher } from './publisher';
 import { PythonSession } from './python-session';
 
+// payload (help pages, set_next_input, ask_exit) comes from IPython mode only.
 type PythonExecuteResult =
-  | { status: 'ok'; user_expressions: Content }
-  | ({ status: 'error'; user_expressions: Content } & ErrorFields);
+  | { status: 'ok'; user_expressions: Content; payload?: Content[] }
+  | ({ status: 'error'; user_expressions: Content; payload?: Content[] } & ErrorFields);
 
 export class Executor {
   private executionCount = 1;
@@ -33,7 +34,7 @@ export class Executor {
     // ipykernel replies with the counter as it stands after the run, less one.
     const replyCount = this.executionCount - 1;
     if (result.status === 'ok') {
-      return { status: 'ok', execution_count: replyCount, user_expressions: result.user_expressions, payload: [] };
+      return { status: 'ok', execution_count: replyCount, user_expressions: result.user_expressions, payload: result.payload ?? [] };
     }
     return { ...result, execution_count: replyCount };
   }

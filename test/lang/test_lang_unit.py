@@ -42,6 +42,7 @@ def with_kernel(test):
                  signal.getsignal(signal.SIGINT), list(sys.meta_path), sys.modules["__main__"])
         sys.modules["__main__"] = types.ModuleType("__main__")  # a clean user namespace
         fake_host.reset()
+        os.environ["PYSWITCH_IPYTHON"] = "0"  # plain mode, also where IPython is installed
         try:
             reply = call("startup")
             assert "language_info" in reply, reply
@@ -51,6 +52,7 @@ def with_kernel(test):
              sigint, sys.meta_path[:], sys.modules["__main__"]) = saved
             signal.signal(signal.SIGINT, sigint)
             builtins.__dict__.pop("display", None)
+            del os.environ["PYSWITCH_IPYTHON"]
     return wrapper
 
 
@@ -314,7 +316,7 @@ def test_shutdown_runs_exit_handlers_and_restores_streams():
         "assert json.loads(handle('shutdown', b'{}')) == {}",
         "assert sys.stdout is sys.__stdout__ and sys.displayhook is sys.__displayhook__",
         "print(fake_host.events)"])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path[:2]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path[:2]), PYSWITCH_IPYTHON="0")
     out = subprocess.check_output([sys.executable, "-c", script], env=env).decode()
     assert out.strip() == "[('stream', 1, 'bye'), ('stream', 1, '\\n')]", out
 

@@ -23,7 +23,7 @@ def startup(request):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if not getattr(sys, "argv", None):
         sys.argv = [""]  # unset when embedded through the legacy API; argparse users need it
-    return {"language_info": language_info(), "banner": banner()}
+    return {"language_info": language_info(), "banner": _start_ipython_mode() or banner()}
 
 
 def shutdown(request):
@@ -34,7 +34,35 @@ def shutdown(request):
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     sys.displayhook = sys.__displayhook__
     _stdin.uninstall()
+    ipython_shell = sys.modules.get(__package__ + "._ipython_shell")
+    if ipython_shell is not None:
+        ipython_shell.stop()
     return {}
+
+
+def _start_ipython_mode():
+    """Run cells through IPython when the interpreter can import it, unless PYSWITCH_IPYTHON=0.
+
+    Returns IPython's banner, or None for plain mode. Plain mode pays one find_spec.
+    """
+    import os
+    if os.environ.get("PYSWITCH_IPYTHON") == "0":
+        return None
+    import importlib.util
+    if importlib.util.find_spec("IPython") is None:
+        return None
+    try:
+        from . import _ipython_shell
+        ipython_banner = _ipython_shell.start()
+    except Exception as exc:
+        # A broken or too old IPython must not cost the user the kernel: plain mode, and the
+        # banner says why.
+        builtins.display = display
+        return "%sIPython is installed but could not start (%s: %s): plain Python mode\n" % (
+            banner(), type(exc).__name__, exc)
+    from . import _kernel
+    _kernel.serve("execute", "_ipython_execute", "execute")
+    return ipython_banner
 
 
 def language_info():

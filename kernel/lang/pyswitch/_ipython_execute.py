@@ -1,0 +1,49 @@
+"""execute requests in IPython mode: the cell runs through the shell, as in ipykernel's do_execute.
+
+IPython publishes the outputs (display hook, display publisher, _showtraceback); this module
+turns the run into the reply, with user_expressions and the payloads (help pages, exit...).
+"""
+import _pyswitch_host
+
+from . import _ipython_shell, _stdin
+from ._ipython_display import json_data
+from ._traceback import _safe_str
+
+
+def execute(request):
+    shell = _ipython_shell.shell
+    silent = bool(request.get("silent", False))
+    store_history = bool(request.get("store_history", not silent)) and not silent
+    # The kernel owns the counter; IPython numbers execute_result, In, Out and _N with this.
+    shell.execution_count = request.get("execution_count", shell.execution_count)
+    _stdin.allowed = bool(request.get("allow_stdin", False))
+    try:
+        result = shell.run_cell(request.get("code", ""), store_history=store_history,
+                                silent=silent)
+    finally:
+        _stdin.allowed = False
+    if result.success:
+        reply = {"status": "ok",
+                 "user_expressions": _user_expressions(shell, request.get("user_expressions"))}
+    else:
+        error = result.error_before_exec
+        if error is None:
+            error = result.error_in_exec
+        # The traceback is what _showtraceback published; IPython shows some errors (a
+        # UsageError from a magic) as a message on stderr only, and then it is empty.
+        reply = {"status": "error", "ename": type(error).__name__, "evalue": _safe_str(error),
+                 "traceback": shell._last_traceback or [], "user_expressions": {}}
+    # Taken whatever the outcome, so a page shown before an error still reaches the frontend
+    # and none carries over to the next cell.
+    reply["payload"] = shell.payload_manager.read_payload()
+    shell.payload_manager.clear_payload()
+    _pyswitch_host.flush()
+    return reply
+
+
+def _user_expressions(shell, expressions):
+    results = shell.user_expressions(expressions or {})
+    for result in results.values():
+        if "data" in result:
+            result["data"] = json_data(result["data"])
+    return results

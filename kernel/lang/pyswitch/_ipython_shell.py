@@ -1,0 +1,122 @@
+"""IPython mode: the InteractiveShell that cells run through, wired to the kernel's output.
+
+Loaded only when the active interpreter has IPython (see _lifecycle); plain mode never
+imports it. Modelled on ipykernel's ZMQInteractiveShell.
+"""
+import os
+
+from IPython.core import page, payloadpage
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+from traitlets import Type
+from traitlets.config import Config
+
+from . import _event_loop
+from ._ipython_display import HostDisplayHook, HostDisplayPublisher
+from ._traceback import _safe_str
+from ._wire import publish
+
+_INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+shell = None  # the running shell, once start() has made it
+_environ_before = {}  # the variables start() set, with their values before (None: unset)
+
+
+class ZMQInteractiveShell(InteractiveShell):
+    """The kernel's shell. It bears ipykernel's class name because libraries tell a notebook
+    from a terminal by get_ipython().__class__.__name__."""
+
+    displayhook_class = Type(HostDisplayHook)
+    display_pub_class = Type(HostDisplayPublisher)
+
+    # The structured traceback of the cell's error, for the execute reply (ipykernel's name).
+    _last_traceback = None
+
+    def init_environment(self):
+        # As ipykernel: no terminal to page in, so pagers print; coloured `ls` on BSDs.
+        _set_environ(TERM="xterm-color", CLICOLOR="1", PAGER="cat", GIT_PAGER="cat")
+
+    def init_virtualenv(self):
+        """Nothing to do: the kernel runs the environment's own interpreter, whereas IPython
+        would put $VIRTUAL_ENV's site-packages on sys.path with a warning."""
+
+    def init_hooks(self):
+        super().init_hooks()
+        # Help (obj?, %pinfo, %page) becomes the execute reply's "page" payload.
+        self.set_hook("show_in_pager", page.as_hook(payloadpage.page), 99)
+
+    def enable_gui(self, gui=None):
+        _refuse_event_loop(gui)
+        self.active_eventloop = gui
+
+    def enable_matplotlib(self, gui=None):
+        # A bare %matplotlib (or %pylab) gets inline, the kind that works here, rather than
+        # matplotlib's default GUI backend; a GUI is refused before IPython switches the
+        # backend, which it does first.
+        from IPython.core.pylabtools import find_gui_and_backend
+        gui = gui or "inline"
+        _refuse_event_loop(find_gui_and_backend(gui, self.pylab_gui_select)[0])
+        return super().enable_matplotlib(gui)
+
+    def run_cell(self, *args, **kwargs):
+        self._last_traceback = None
+        return super().run_cell(*args, **kwargs)
+
+    def _showtraceback(self, etype, evalue, stb):
+        self._last_traceback = stb
+        publish("error", {"ename": etype.__name__, "evalue": _safe_str(evalue),
+                          "traceback": stb})
+
+    def set_next_input(self, text, replace=False):
+        self.payload_manager.write_payload(
+            {"source": "set_next_input", "text": text, "replace": replace})
+
+    def ask_exit(self):
+        # exit() / quit(): frontends that honour the payload (jupyter console) end the session.
+        self.payload_manager.write_payload({"source": "ask_exit", "keepkernel": False})
+
+
+def _refuse_event_loop(gui):
+    # No GUI event loop can run beside the cells (%gui, %matplotlib qt...): figures are inline.
+    if gui not in (None, "inline"):
+        raise UsageError("this kernel runs no GUI event loop (%r): use %%matplotlib inline"
+                         % gui)
+
+
+def start():
+    """Create the shell (once per interpreter) and return the kernel_info banner."""
+    global shell
+    if shell is None:
+        import importlib.util
+        import sys
+        # matplotlib's inline backend by default, as ipykernel: an explicit choice (the
+        # variable, matplotlib.use()) still wins.
+        if not os.environ.get("MPLBACKEND") and importlib.util.find_spec("matplotlib_inline"):
+            _set_environ(MPLBACKEND=_INLINE_BACKEND)
+        config = Config()
+        # The kernel keeps and persists the history; IPython's SQLite store (and its writer
+        # thread) would be a second copy. In, Out and %history still work for the session.
+        config.HistoryManager.enabled = False
+        # Libraries (tqdm.autonotebook...) tell a Jupyter kernel from a terminal by this section.
+        config.IPKernelApp = Config()
+        shell = ZMQInteractiveShell.instance(config=config,
+                                             user_module=sys.modules["__main__"])
+        # Top-level await on the loop that plain mode uses too; it cancels an interrupted cell.
+        shell.loop_runner = _event_loop.run
+    return shell.banner
+
+
+def stop():
+    """Undo start()'s process-wide settings, which would outlive this interpreter."""
+    for name, value in _environ_before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _environ_before.clear()
+
+
+def _set_environ(**values):
+    for name, value in values.items():
+        _environ_before.setdefault(name, os.environ.get(name))
+        os.environ[name] = value

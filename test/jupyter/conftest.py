@@ -3,6 +3,9 @@
 By default pyswitch is installed with `node bin/pyswitch.js install --prefix TMP` and found through
 JUPYTER_PATH; a missing or failing install fails every test. PYSWITCH_TEST_KERNEL=NAME runs the suites
 against an installed kernelspec instead (e.g. `python3`, Debian's ipykernel).
+
+Suites of IPython mode use a second kernelspec, on Debian's /usr/bin/python3 (IPython, matplotlib,
+numpy, ipywidgets); with PYSWITCH_TEST_KERNEL they use that kernel too.
 """
 import os
 import signal
@@ -52,6 +55,28 @@ def kernel_name(jupyter_env, tmp_path_factory):
     """Name of the kernelspec every suite drives."""
     try:
         return _kernel_under_test(jupyter_env, tmp_path_factory)
+    except KernelInstallError as e:
+        message = str(e)
+    pytest.fail(message, pytrace=False)
+
+
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+@pytest.fixture(scope="session")
+def ipython_kernel_name(kernel_name, jupyter_env, tmp_path_factory):
+    """Name of a kernelspec whose interpreter has IPython: pyswitch runs in IPython mode there."""
+    if os.environ.get("PYSWITCH_TEST_KERNEL"):
+        return kernel_name
+    if not os.path.exists(DEBIAN_PYTHON):
+        pytest.skip(f"no {DEBIAN_PYTHON} for IPython mode")
+    prefix = tmp_path_factory.mktemp("prefix-ipython")
+    name = "pyswitch-ipython"
+    try:
+        install_pyswitch(prefix, name, python=DEBIAN_PYTHON)
+        jupyter_env.setenv("JUPYTER_PATH", jupyter_path_with(prefix, os.environ.get("JUPYTER_PATH")))
+        require_kernelspec(name)
+        return name
     except KernelInstallError as e:
         message = str(e)
     pytest.fail(message, pytrace=False)

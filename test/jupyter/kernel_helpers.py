@@ -10,10 +10,12 @@ REPLY_TIMEOUT = 10
 
 
 @contextmanager
-def running_kernel(kernel_name):
-    """Yield (KernelManager, BlockingKernelClient) for a ready kernel; always kill it afterwards."""
+def running_kernel(kernel_name, **start_options):
+    """Yield (KernelManager, BlockingKernelClient) for a ready kernel; always kill it afterwards.
+
+    start_options go to KernelManager.start_kernel (env=... replaces the kernel's environment)."""
     km = KernelManager(kernel_name=kernel_name)
-    km.start_kernel()
+    km.start_kernel(**start_options)
     try:
         kc = km.client()
         kc.start_channels()

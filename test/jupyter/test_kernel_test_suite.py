@@ -3,6 +3,7 @@
 TestCore holds the tests every build must pass. TestPythonExperience holds completion, inspection,
 is_complete, history, pager and clear_output; PYSWITCH_SKIP_EXPERIENCE=1 skips it until those land
 (issue 3). To drop the split, delete TestPythonExperience and the @only decorator on TestCore.
+TestIPythonMode runs them all on Debian's /usr/bin/python3, where pyswitch runs cells through IPython.
 """
 import os
 
@@ -51,7 +52,7 @@ IMPLEMENTATION_SAMPLES = {
         "supported_history_operations": ("tail",),
     },
     "default": {
-        "code_page_something": "",  # the `?` pager syntax is IPython's
+        "code_page_something": "",  # the `?` pager syntax is IPython's: see _samples
         "code_clear_output": "from pyswitch import clear_output; clear_output()",
         "supported_history_operations": ("tail", "range", "search"),
     },
@@ -70,19 +71,22 @@ def only(*tests):
     return keep
 
 
-def _implementation(kc):
-    reply = wait_reply(kc, kc.kernel_info())
-    return reply["content"].get("implementation", "")
+def _samples(kc):
+    info = wait_reply(kc, kc.kernel_info())["content"]
+    samples = dict(IMPLEMENTATION_SAMPLES.get(info.get("implementation", ""), IMPLEMENTATION_SAMPLES["default"]))
+    if "IPython" in info.get("banner", ""):  # pyswitch in IPython mode says so in its banner
+        samples["code_page_something"] = IMPLEMENTATION_SAMPLES["ipython"]["code_page_something"]
+    return samples
 
 
 @pytest.fixture(scope="class")
-def suite_kernel(request, kernel_name):
+def suite_kernel(request):
     """Start the kernel for a KernelTests class (replaces its setUpClass/tearDownClass)."""
     cls = request.cls
+    kernel_name = request.getfixturevalue(cls.kernel_fixture)
     with running_kernel(kernel_name) as (km, kc):
         cls.kernel_name, cls.km, cls.kc = kernel_name, km, kc
-        samples = IMPLEMENTATION_SAMPLES.get(_implementation(kc), IMPLEMENTATION_SAMPLES["default"])
-        for attr, value in samples.items():
+        for attr, value in _samples(kc).items():
             setattr(cls, attr, value)
         yield
 
@@ -90,6 +94,7 @@ def suite_kernel(request, kernel_name):
 @pytest.mark.usefixtures("suite_kernel")
 class PythonKernelTests(jupyter_kernel_test.KernelTests):
     __test__ = False
+    kernel_fixture = "kernel_name"  # the conftest fixture naming the kernelspec to run
 
     @classmethod
     def setUpClass(cls):
@@ -145,3 +150,9 @@ class TestCore(PythonKernelTests):
 @only(*EXPERIENCE_TESTS)
 class TestPythonExperience(PythonKernelTests):
     __test__ = True
+
+
+@only(*CORE_TESTS, *EXPERIENCE_TESTS)
+class TestIPythonMode(PythonKernelTests):
+    __test__ = True
+    kernel_fixture = "ipython_kernel_name"

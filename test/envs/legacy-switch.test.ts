@@ -1,0 +1,55 @@
+/// <reference types="jest" />
+// A kernel on Python 3.7 switches through the legacy init API (no PyConfig), where Py_SetPath(NULL) must
+// come before each re-init or the first path configuration sticks (DESIGN fact 9).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { EnvComm } from '../../kernel/client/env-comm';
+import { KernelClient } from '../../kernel/client/kernel-client';
+import { nativeAddonPath } from '../../kernel/interpreter/native-build';
+import { useKernel } from '../helpers/kernel';
+import { streamText } from '../helpers/messages';
+import { PY37, makeVenv, removeTree, reportOf, tempTree } from './fixtures';
+
+jest.setTimeout(180_000);
+
+// This suite needs the 3.7 build; `npm install` makes only the default interpreter's.
+if (!fs.existsSync(nativeAddonPath('3.7', 'pyswitch_python'))) {
+  execFileSync(process.execPath, [path.resolve(__dirname, '..', '..', 'scripts', 'build-native.js'), '--python', PY37], { stdio: 'ignore' });
+}
+
+const kernel = useKernel({ PYSWITCH_PYTHON: PY37 });
+let dir: string;
+let comm: EnvComm;
+
+beforeAll(async () => {
+  dir = tempTree('legacy');
+  await Promise.all([makeVenv(PY37, path.join(dir, 'a')), makeVenv(PY37, path.join(dir, 'b'))]);
+  fs.writeFileSync(path.join(dir, 'a', 'lib', 'python3.7', 'site-packages', 'only_in_a.py'), 'WHERE = "a"\n');
+  comm = new EnvComm(kernel.client);
+  await comm.open();
+});
+afterAll(() => removeTree(dir));
+
+async function run(client: KernelClient, code: string): Promise<string> {
+  const { reply, iopub } = await client.execute(code);
+  expect(reply.content).toMatchObject({ status: 'ok' });
+  return streamText(iopub, 'stdout');
+}
+
+test('switches between two 3.7 venvs and back, each time with its own paths', kernel.test(async (client) => {
+  expect(await run(client, 'import sys; print(sys.version_info[:2])')).toBe('(3, 7)\n');
+  for (const name of ['a', 'b', 'a']) {
+    const root = path.join(dir, name);
+    expect(await comm.switch(root)).toMatchObject({ ok: true, env: { kind: 'venv', root, version: expect.stringMatching(/^3\.7\./) } });
+    const { prefix, base_prefix, sys_path } = reportOf(path.join(root, 'bin', 'python'));
+    const state = JSON.parse(await run(client, 'import sys, os, json; print(json.dumps([sys.prefix, sys.base_prefix, ' +
+      '[p for p in sys.path if p and not p.endswith(os.path.join("kernel", "lang"))]]))')) as unknown;
+    expect(state).toEqual([prefix, base_prefix, sys_path]);
+    expect(await run(client, 'import importlib.util; print(importlib.util.find_spec("only_in_a") is not None)'))
+      .toBe(name === 'a' ? 'True\n' : 'False\n');
+  }
+  expect(await comm.switch('system')).toMatchObject({ ok: true, env: { kind: 'system' } });
+  expect(await run(client, 'import json, math, decimal, ctypes; print("extensions load")')).toBe('extensions load\n');
+}));

@@ -4,8 +4,12 @@ A step is a function BenchKernel -> {row key: value}, registered with @step(rows
 metric (e.g. the env-switch round trip), write one decorated function; bench.py picks it up.
 A step that raises leaves its rows n/a for that run.
 """
+import ast
+import os
+import shutil
 import statistics
 import time
+import uuid
 from dataclasses import dataclass
 
 from bench_client import is_state, is_type
@@ -19,6 +23,7 @@ LINES = 200_000
 LINES_BYTES = sum(len(f"{i}\n") for i in range(LINES))
 REPR_CHARS = 10_000_000
 SERVICE_REQUESTS = 10
+SWITCHES = 6
 
 
 class BenchError(Exception):
@@ -153,6 +158,49 @@ def interrupt(kernel):
     if reply["content"].get("ename") != "KeyboardInterrupt":
         raise BenchError(f"interrupted cell answered {reply['content']}")
     return {"interrupt_ms": elapsed * 1000}
+
+
+def _comm_reply(kernel, msg_id, timeout):
+    """The data of the comm_msg the kernel published in answer to msg_id."""
+    client = kernel.client
+    msg = client.iopub_until(msg_id, timeout, is_type("comm_msg"))
+    return client.session.unpack(msg["content"])["data"]
+
+
+def _make_venvs(kernel):
+    """Two venvs of the kernel's own interpreter, made by the kernel in a temp dir (no pip: offline)."""
+    code = ("import os, sys, tempfile, venv; _d = tempfile.mkdtemp(prefix='pyswitch-bench-')\n"
+            "for _n in 'ab': venv.create(os.path.join(_d, _n), with_pip=False)")
+    client = kernel.client
+    msg_id = client.send(client.shell, "execute_request", dict(
+        code=code, silent=False, store_history=False, allow_stdin=False, stop_on_error=True,
+        user_expressions={"root": "_d"}))
+    reply = _ok(client.reply(client.shell, msg_id, HEAVY_TIMEOUT))
+    root = ast.literal_eval(reply["content"]["user_expressions"]["root"]["data"]["text/plain"])
+    return [os.path.join(root, "a"), os.path.join(root, "b")]
+
+
+@step(Row("change_env_ms", f"change environment: switch send → reply, median of {SWITCHES} (ipykernel: restart)", "ms"))
+def change_environment(kernel):
+    """pyswitch switches in-process between two venvs; an ipykernel user can only restart the kernel."""
+    client = kernel.client
+    info = _ok(client.reply(client.shell, client.send(client.shell, "kernel_info_request"), REPLY_TIMEOUT))
+    if info["content"]["implementation"] != "pyswitch":
+        return {"change_env_ms": kernel.restart_ms()}
+    venvs = _make_venvs(kernel)
+    comm_id = uuid.uuid4().hex
+    client.send(client.shell, "comm_open", {"comm_id": comm_id, "target_name": "pyswitch.env", "data": {}})
+    seconds = []
+    for i in range(SWITCHES):
+        started = time.perf_counter()
+        msg_id = client.send(client.shell, "comm_msg", {"comm_id": comm_id, "data": {
+            "request": "switch", "id": str(i), "target": venvs[i % 2]}})
+        data = _comm_reply(kernel, msg_id, HEAVY_TIMEOUT)
+        seconds.append(time.perf_counter() - started)
+        if not data.get("ok"):
+            raise BenchError(f"switch refused: {data.get('error')}")
+    shutil.rmtree(os.path.dirname(venvs[0]), ignore_errors=True)
+    return {"change_env_ms": statistics.median(seconds) * 1000}
 
 
 @step(Row("restart_ms", "restart → first kernel_info_reply", "ms"))

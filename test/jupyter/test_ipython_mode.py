@@ -176,8 +176,9 @@ def test_display_ids_update_and_clear_output(kc):
 
 
 def test_matplotlib_inline_by_default_and_by_magic(kc):
-    _, outputs = run(kc, "import matplotlib\nmatplotlib.get_backend()")
-    assert result_text(outputs) == "'module://matplotlib_inline.backend_inline'"
+    # Set in matplotlib, not in the environment of child processes.
+    _, outputs = run(kc, "import os, matplotlib\nmatplotlib.get_backend(), os.environ.get('MPLBACKEND')")
+    assert result_text(outputs) == "('module://matplotlib_inline.backend_inline', None)"
     _, outputs = run(kc, "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]);")
     (figure,) = of_type(outputs, "display_data")
     assert base64.b64decode(figure["data"]["image/png"]).startswith(PNG_SIGNATURE)
@@ -218,6 +219,12 @@ def test_interrupt_an_awaiting_cell_cancels_it(kc):
     assert reply["ename"] == "CancelledError" and "KeyboardInterrupt" not in "\n".join(reply["traceback"])
     _, outputs = run(kc, "await asyncio.sleep(0.6)")
     assert stream_text(outputs) == ""  # the interrupted cell never resumed
+
+
+def test_mplbackend_wins_over_the_inline_default(ipython_kernel_name):
+    with running_kernel(ipython_kernel_name, env=dict(os.environ, MPLBACKEND="agg")) as (_, kc):
+        _, outputs = run(kc, "import matplotlib\nmatplotlib.get_backend()")
+        assert result_text(outputs) == "'agg'"
 
 
 def test_opt_out_runs_plain_mode(ipython_kernel_name):

@@ -11,7 +11,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
-from . import _event_loop
+from . import _event_loop, _import_hooks
 from ._ipython_display import HostDisplayHook, HostDisplayPublisher
 from ._traceback import _safe_str
 from ._wire import publish
@@ -19,7 +19,6 @@ from ._wire import publish
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 shell = None  # the running shell, once start() has made it
-_environ_before = {}  # the variables start() set, with their values before (None: unset)
 
 
 class ZMQInteractiveShell(InteractiveShell):
@@ -34,7 +33,7 @@ class ZMQInteractiveShell(InteractiveShell):
 
     def init_environment(self):
         # As ipykernel: no terminal to page in, so pagers print; coloured `ls` on BSDs.
-        _set_environ(TERM="xterm-color", CLICOLOR="1", PAGER="cat", GIT_PAGER="cat")
+        os.environ.update(TERM="xterm-color", CLICOLOR="1", PAGER="cat", GIT_PAGER="cat")
 
     def init_virtualenv(self):
         """Nothing to do: the kernel runs the environment's own interpreter, whereas IPython
@@ -87,12 +86,8 @@ def start():
     """Create the shell (once per interpreter) and return the kernel_info banner."""
     global shell
     if shell is None:
-        import importlib.util
         import sys
-        # matplotlib's inline backend by default, as ipykernel: an explicit choice (the
-        # variable, matplotlib.use()) still wins.
-        if not os.environ.get("MPLBACKEND") and importlib.util.find_spec("matplotlib_inline"):
-            _set_environ(MPLBACKEND=_INLINE_BACKEND)
+        _import_hooks.when_imported("matplotlib", _inline_backend_by_default)
         config = Config()
         # The kernel keeps and persists the history; IPython's SQLite store (and its writer
         # thread) would be a second copy. In, Out and %history still work for the session.
@@ -106,17 +101,10 @@ def start():
     return shell.banner
 
 
-def stop():
-    """Undo start()'s process-wide settings, which would outlive this interpreter."""
-    for name, value in _environ_before.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    _environ_before.clear()
-
-
-def _set_environ(**values):
-    for name, value in values.items():
-        _environ_before.setdefault(name, os.environ.get(name))
-        os.environ[name] = value
+def _inline_backend_by_default(matplotlib):
+    # As ipykernel, which sets MPLBACKEND: above matplotlibrc, below the variable and
+    # matplotlib.use(). Set in matplotlib, not in os.environ, which child processes and the
+    # interpreter of the next environment switch (perhaps without IPython) would inherit.
+    import importlib.util
+    if not os.environ.get("MPLBACKEND") and importlib.util.find_spec("matplotlib_inline"):
+        matplotlib.rcParams["backend"] = _INLINE_BACKEND

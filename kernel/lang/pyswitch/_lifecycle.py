@@ -34,9 +34,6 @@ def shutdown(request):
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     sys.displayhook = sys.__displayhook__
     _stdin.uninstall()
-    ipython_shell = sys.modules.get(__package__ + "._ipython_shell")
-    if ipython_shell is not None:
-        ipython_shell.stop()
     return {}
 
 

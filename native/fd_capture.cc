@@ -135,7 +135,10 @@ void FdCapture::before_python_output() {
   auto now = std::chrono::steady_clock::now();
   bool paused = now - previous >= kQuietGap;
   previous = now;
-  if (paused) sync();
+  if (paused) {
+    sync();
+    previous = std::chrono::steady_clock::now();  // the sync's own time is no pause in the Python output
+  }
 }
 
 void FdCapture::reader_main() {

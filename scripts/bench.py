@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Benchmark kernels side by side through jupyter_client: pyswitch against Debian's ipykernel.
 
-    /usr/bin/python3 scripts/bench.py [--runs 3] [--kernels pyswitch,python3] [--json FILE]
+    /usr/bin/python3 scripts/bench.py [--runs 3] [--kernels pyswitch,pyswitch-plain,python3] [--json FILE]
 
 Each run starts every kernel afresh and runs every step of bench_metrics on it, kernels taking turns;
-the table shows medians over the runs and the ratio first kernel / second kernel. The kernel named
-`pyswitch` is installed from this checkout into a temporary prefix; others are looked up as usual.
+the table shows medians over the runs and each kernel's ratio to the last one, the reference. The
+kernels named `pyswitch` (IPython mode where the interpreter has IPython) and `pyswitch-plain` (plain
+mode) are installed from this checkout into a temporary prefix; others are looked up as usual.
 """
 import argparse
 import json
@@ -28,7 +29,8 @@ LOG_TAIL_LINES = 15
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per kernel (default 3)")
-    parser.add_argument("--kernels", default="pyswitch,python3", help="comma-separated kernelspec names")
+    parser.add_argument("--kernels", default="pyswitch,pyswitch-plain,python3",
+                        help="comma-separated kernelspec names, the reference last")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args()
 
@@ -45,8 +47,10 @@ def column_labels(names):
 def prepare_environment(names, workdir):
     """Private runtime dir; install this checkout's pyswitch when it is benchmarked."""
     os.environ["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
-    if "pyswitch" in names:
-        install_pyswitch(workdir / "prefix", "pyswitch")
+    for name, plain in (("pyswitch", False), ("pyswitch-plain", True)):
+        if name in names:
+            install_pyswitch(workdir / "prefix", name, plain=plain)
+    if {"pyswitch", "pyswitch-plain"} & set(names):
         os.environ["JUPYTER_PATH"] = jupyter_path_with(workdir / "prefix", os.environ.get("JUPYTER_PATH"))
     for name in set(names):
         require_kernelspec(name)
@@ -107,24 +111,27 @@ def fmt(value, unit):
 
 
 def summarise(results, labels):
-    """Rows of (row, {label: median}, ratio of the first two labels)."""
+    """Rows of (row, {label: median}, {label: ratio to the last label, the reference})."""
     summary = []
+    reference = labels[-1]
     for row in ROWS:
         medians = {label: median_or_none(results[label][row.key]) for label in labels}
-        first, second = (medians[label] for label in labels[:2]) if len(labels) > 1 else (None, None)
-        ratio = first / second if first is not None and second else None
-        summary.append((row, medians, ratio))
+        base = medians[reference]
+        ratios = {label: (medians[label] / base if medians[label] is not None and base else None)
+                  for label in labels[:-1]}
+        summary.append((row, medians, ratios))
     return summary
 
 
 def print_table(summary, labels, runs):
-    header = ["metric"] + labels + ([f"ratio ({labels[0]}/{labels[1]})"] if len(labels) > 1 else [])
+    compared = labels[:-1]
+    header = ["metric"] + labels + [f"{label}/{labels[-1]}" for label in compared]
     lines = [header]
-    for row, medians, ratio in summary:
+    for row, medians, ratios in summary:
         cells = [f"{row.label} ({row.unit})"] + [fmt(medians[label], row.unit) for label in labels]
-        lines.append(cells + ([f"{ratio:.2f}" if ratio is not None else "n/a"] if len(labels) > 1 else []))
+        lines.append(cells + [f"{ratios[label]:.2f}" if ratios[label] is not None else "n/a" for label in compared])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    print(f"medians of {runs} run(s); ratio < 1 is better for ms and MiB, > 1 for /s and MB/s")
+    print(f"medians of {runs} run(s); ratios to {labels[-1]}: < 1 is better for ms and MiB, > 1 for /s and MB/s")
     for i, line in enumerate(lines):
         print(" | ".join(cell.ljust(w) if j == 0 else cell.rjust(w) for j, (cell, w) in enumerate(zip(line, widths))))
         if i == 0:
@@ -136,9 +143,9 @@ def write_json(path, results, summary, names, labels, runs):
         "runs": runs,
         "kernels": dict(zip(labels, names)),
         "metrics": [
-            {"key": row.key, "label": row.label, "unit": row.unit, "median": medians, "ratio": ratio,
+            {"key": row.key, "label": row.label, "unit": row.unit, "median": medians, "ratio": ratios,
              "runs": {label: results[label][row.key] for label in labels}}
-            for row, medians, ratio in summary
+            for row, medians, ratios in summary
         ],
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf8")

@@ -25,6 +25,7 @@ export async function install(argv: string[]): Promise<string> {
   const python = args.option('--python') ?? defaultPython();
   const displayNameArg = args.option('--display-name');
   const env = args.option('--env');
+  const plain = args.flag('--plain');
   const system = await pythonInfo(python);
   // With --env the kernel starts in that environment, and its major.minor is the kernel's for life.
   const info = env ? await pythonInfo(await environmentInterpreter(env, system.sysExecutable)) : system;
@@ -41,7 +42,8 @@ export async function install(argv: string[]): Promise<string> {
     display_name: displayNameArg ?? `Python ${info.majorMinor} (pyswitch${env ? `: ${path.basename(path.resolve(env))}` : ''})`,
     language: 'python',
     interrupt_mode: 'message',
-    env: {},
+    // PYSWITCH_IPYTHON=0: plain mode even where the interpreter has IPython (lighter and faster).
+    env: plain ? { PYSWITCH_IPYTHON: '0' } : {},
     metadata: { debugger: false, pyswitch: { python: info.sysExecutable, version: info.version } },
   };
   const target = path.join(dir, name);

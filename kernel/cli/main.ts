@@ -8,12 +8,13 @@ import { install, uninstall } from './install';
 
 const USAGE = `usage: pyswitch <command>
   kernel -f CONNECTION_FILE [--python PATH] [--env ENV]   run the kernel (what Jupyter launches)
-  install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D] [--python PATH] [--env ENV]
+  install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D] [--python PATH] [--env ENV] [--plain]
   uninstall [--user | --sys-prefix | --prefix P] [--name N]
   console [--kernel NAME]                      a terminal session (default kernelspec: pyswitch)
   start                                        install for the user, then open a console
 The interpreter defaults to $PYSWITCH_PYTHON, else python3 on PATH; it is what "system" switches back to.
---env starts the kernel in an environment (a venv or conda directory, or an interpreter) instead.`;
+--env starts the kernel in an environment (a venv or conda directory, or an interpreter) instead.
+Cells run through IPython where the interpreter has it; --plain installs a kernel that never does.`;
 
 async function runKernel(argv: string[]): Promise<void> {
   const args = new Args(argv);

@@ -26,8 +26,9 @@ def jupyter_path_with(prefix, current=None):
     return os.pathsep.join([str(_data_dir(prefix))] + ([current] if current else []))
 
 
-def install_pyswitch(prefix, name="pyswitch", python=None):
-    """Run `pyswitch install --prefix PREFIX --name NAME [--python PYTHON]`; return the kernel.json path.
+def install_pyswitch(prefix, name="pyswitch", python=None, plain=False):
+    """Run `pyswitch install --prefix PREFIX --name NAME [--python PYTHON] [--plain]`; return the
+    kernel.json path.
 
     Raises KernelInstallError with the command's output when anything is missing.
     """
@@ -36,6 +37,8 @@ def install_pyswitch(prefix, name="pyswitch", python=None):
     cmd = ["node", str(PYSWITCH_JS), "install", "--prefix", str(prefix), "--name", name]
     if python:
         cmd += ["--python", str(python)]
+    if plain:
+        cmd.append("--plain")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
     spec = _data_dir(prefix) / "kernels" / name / "kernel.json"
     if proc.returncode != 0 or not spec.is_file():

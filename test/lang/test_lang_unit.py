@@ -366,9 +366,9 @@ def test_interrupt_stops_the_cell():
     assert '"<cell 4>", line 2' in "\n".join(reply["traceback"])
     if sys.version_info < (3, 8):
         return
+    execute("import asyncio")  # not in the interrupted cell: a slow first import can take the SIGINT
     interrupt_soon()
-    reply = execute("import asyncio\n"
-                    "async def slow():\n"
+    reply = execute("async def slow():\n"
                     "    await asyncio.sleep(0.3)\n"
                     "    print('resumed after the interrupt')\n"
                     "await slow()")

@@ -97,6 +97,8 @@ def test_help_goes_to_the_page_payload(kc):
     assert page["source"] == "page" and page["start"] == 0
     assert "Return the number of items in a container" in page["data"]["text/plain"]
     assert run(kc, "1")[0]["payload"] == []  # payloads do not carry over
+    content = execute(kc, "%pinfo len\n1 / 0")[0]["content"]  # a page before an error comes too
+    assert content["status"] == "error" and [p["source"] for p in content["payload"]] == ["page"]
 
 
 def test_set_next_input_payload(kc):

@@ -22,6 +22,10 @@ def execute(request):
                                 silent=silent)
     finally:
         _stdin.allowed = False
+        # Taken whatever the outcome, so a page shown before an error still reaches the
+        # frontend and none carries over to the next cell.
+        payload = shell.payload_manager.read_payload()
+        shell.payload_manager.clear_payload()
     if result.success:
         reply = {"status": "ok",
                  "user_expressions": _user_expressions(shell, request.get("user_expressions"))}
@@ -33,10 +37,7 @@ def execute(request):
         # UsageError from a magic) as a message on stderr only, and then it is empty.
         reply = {"status": "error", "ename": type(error).__name__, "evalue": _safe_str(error),
                  "traceback": shell._last_traceback or [], "user_expressions": {}}
-    # Taken whatever the outcome, so a page shown before an error still reaches the frontend
-    # and none carries over to the next cell.
-    reply["payload"] = shell.payload_manager.read_payload()
-    shell.payload_manager.clear_payload()
+    reply["payload"] = payload
     _pyswitch_host.flush()
     return reply
 

@@ -3,6 +3,8 @@
 // mismatched stdlib or libpython lacks (DESIGN fact 8). What the child sees is what `<env>/bin/python`
 // shows; a failure here costs nothing live.
 import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 
 import { EnvError } from './env-error';
 
@@ -70,7 +72,27 @@ function parse(json: string): ProbeResult | null {
   }
 }
 
-export function probeInterpreter(executable: string): Promise<ProbeResult> {
+// A probe that passed is remembered while nothing it depends on changes on disk (the interpreter, its
+// pyvenv.cfg, the directories of its pre-site path): switching back to an environment then costs no
+// child process. A failure is never remembered.
+const passed = new Map<string, { stamp: string; result: ProbeResult }>();
+
+function stampOf(executable: string, result: ProbeResult): string {
+  const mtime = (file: string): number => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const link = fs.lstatSync(executable, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const cfg = path.join(path.dirname(path.dirname(executable)), 'pyvenv.cfg');
+  return [link, mtime(executable), mtime(cfg), ...result.preSite.path.map(mtime)].join(':');
+}
+
+export async function probeInterpreter(executable: string): Promise<ProbeResult> {
+  const known = passed.get(executable);
+  if (known && known.stamp === stampOf(executable, known.result)) return known.result;
+  const result = await runProbe(executable);
+  passed.set(executable, { stamp: stampOf(executable, result), result });
+  return result;
+}
+
+function runProbe(executable: string): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     execFile(executable, ['-E', '-S', '-c', PROBE], { timeout: TIMEOUT_MS, env: cleanEnv(), cwd: '/' },
       (error, stdout, stderr) => {

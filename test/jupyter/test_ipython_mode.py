@@ -5,10 +5,13 @@ opt-out."""
 import base64
 import os
 import re
+import subprocess
 import time
 
 import pytest
 
+from conftest import DEBIAN_PYTHON
+from env_comm import EnvComm
 from kernel_helpers import (
     execute,
     iopub_until_idle,
@@ -234,3 +237,18 @@ def test_opt_out_runs_plain_mode(ipython_kernel_name):
         assert "IPython" not in wait_reply(kc, kc.kernel_info())["content"]["banner"]
         reply, outputs = execute(kc, "import sys\n'get_ipython' in dir(), 'IPython' in sys.modules")
         assert result_text(outputs) == "(False, False)"
+
+
+def test_in_process_switch_starts_a_fresh_shell_numbered_on(ipython_kernel_name, tmp_path):
+    if os.environ.get("PYSWITCH_TEST_KERNEL"):
+        pytest.skip("environment switching is pyswitch's")
+    venv = tmp_path / "venv"  # IPython comes from the system site-packages
+    subprocess.run([DEBIAN_PYTHON, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
+    with running_kernel(ipython_kernel_name) as (_, kc):
+        count = run(kc, "x = 1")[0]["execution_count"]
+        comm = EnvComm(kc)
+        comm.open()
+        reply = comm.switch(str(venv))
+        assert reply["ok"] and reply["strategy"] == "in-process", reply
+        _, outputs = run(kc, f"import sys\nprint(sys.prefix == {str(venv)!r}, 'x' in dir(), In[{count + 1}][:10])")
+        assert stream_text(outputs) == "True False import sys\n"

@@ -16,6 +16,8 @@ def execute(request):
     store_history = bool(request.get("store_history", not silent)) and not silent
     # The kernel owns the counter; IPython numbers execute_result, In, Out and _N with this.
     shell.execution_count = request.get("execution_count", shell.execution_count)
+    if store_history:
+        _align_input_history(shell)
     _stdin.allowed = bool(request.get("allow_stdin", False))
     try:
         result = shell.run_cell(request.get("code", ""), store_history=store_history,
@@ -40,6 +42,16 @@ def execute(request):
     reply["payload"] = payload
     _pyswitch_host.flush()
     return reply
+
+
+def _align_input_history(shell):
+    # In is a list, appended to per cell: after an environment switch the kernel's counter goes
+    # on in a fresh shell, and blank entries keep In[N] the cell numbered N.
+    history = shell.history_manager
+    missing = shell.execution_count - len(history.input_hist_parsed)
+    if missing > 0:
+        history.input_hist_parsed.extend([""] * missing)
+        history.input_hist_raw.extend([""] * missing)
 
 
 def _user_expressions(shell, expressions):

@@ -19,12 +19,11 @@ constexpr size_t kReadSize = 64 * 1024;
 // How long sync() waits for the reader. It is normally done in microseconds; the bound only matters
 // when the reader gets no CPU, or a background child keeps the pipe full.
 constexpr auto kMaxSyncWait = std::chrono::milliseconds(100);
-// See before_python_output(). Measured here: 98% of the writes of a print loop follow the previous one
-// within 500 ns; an os.write() or a printf through ctypes between two prints takes 1 µs or more. The
-// trade-off: on a CPU-saturated machine more loop pauses pass 500 ns and sync for nothing (a 200k-line
-// print loop ran 1.25x slower here); at 20 µs it costs only the clock read (1.08x), and fd output from
-// children stays in order, but a printf right between two prints may trail them.
-constexpr auto kQuietGap = std::chrono::nanoseconds(500);
+// See before_python_output(). A print loop writes every 200-500 ns; a child process takes hundreds of µs.
+// At 20 µs a write costs only the clock read, and what children write stays in order with Python's own
+// output. A printf from this process right between two prints (under 20 µs apart) may trail them, as in
+// ipykernel; catching those too (a 500 ns gap) made a 200k-line print loop 1.1-1.7x slower here.
+constexpr auto kQuietGap = std::chrono::microseconds(20);
 
 std::string errno_text(const std::string& what) { return what + ": " + strerror(errno); }
 

@@ -66,18 +66,6 @@ describe('order with Python output', () => {
     const { iopub } = await client.execute('import os\nprint("a"); _ = os.system("echo b >&2"); print("c")');
     expect(streams(iopub)).toEqual([['stdout', 'a\n'], ['stderr', 'b\n'], ['stdout', 'c\n']]);
   }));
-
-  it('direct writes of this process between prints, many times over', kernel.test(async (client) => {
-    const code = [
-      'import ctypes, os',
-      'libc = ctypes.CDLL(None)',
-      'for i in range(200):',
-      '    print(i, end=" "); os.write(1, b"w "); libc.printf(b"c "); print("p")',
-    ].join('\n');
-    const { iopub } = await client.execute(code);
-    const expected = Array.from({ length: 200 }, (_, i) => `${i} w c p\n`).join('');
-    expect(streams(iopub)).toEqual([['stdout', expected]]);
-  }));
 });
 
 describe('large and awkward output', () => {

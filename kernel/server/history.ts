@@ -12,20 +12,26 @@ export class History {
   private session: number | undefined;
   private file: HistoryFile | null = null;
   private readonly early: [line: number, input: string][] = []; // recorded before the file was read
-  private readonly ready: Promise<void>;
+  private opening: Promise<void> | undefined;
 
-  constructor(file: string = historyFilePath()) {
-    this.ready = HistoryFile.open(file).then((opened) => {
+  constructor(private readonly path: string = historyFilePath()) {}
+
+  // The file is read when history is first needed, not at start-up, where parsing a few MB of past
+  // sessions would hold up the first replies; the first cell's run covers the read instead.
+  private open(): Promise<void> {
+    this.opening ??= HistoryFile.open(this.path).then((opened) => {
       this.entries = opened.past; // nothing is recorded before: inputs wait in `early`
       this.session = opened.session;
       this.file = opened.file;
       for (const [line, input] of this.early.splice(0)) this.record(line, input);
     });
+    return this.opening;
   }
 
   record(line: number, input: string): void {
     if (this.session === undefined) {
       this.early.push([line, input]);
+      void this.open();
       return;
     }
     const entry: StoredInput = [this.session, line, input];
@@ -34,7 +40,7 @@ export class History {
   }
 
   async query(request: HistoryRequest): Promise<HistoryEntry[]> {
-    await this.ready;
+    await this.open();
     const found = this.select(request);
     return request.output ? found.map(([session, line, input]) => [session, line, [input, null]]) : found;
   }

@@ -6,10 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { EnvComm } from '../../kernel/client/env-comm';
-import { KernelClient } from '../../kernel/client/kernel-client';
 import { nativeAddonPath } from '../../kernel/interpreter/native-build';
 import { useKernel } from '../helpers/kernel';
-import { streamText } from '../helpers/messages';
+import { stdoutOf } from '../helpers/messages';
 import { PY37, makeVenv, removeTree, reportOf, tempTree } from './fixtures';
 
 jest.setTimeout(180_000);
@@ -32,24 +31,18 @@ beforeAll(async () => {
 });
 afterAll(() => removeTree(dir));
 
-async function run(client: KernelClient, code: string): Promise<string> {
-  const { reply, iopub } = await client.execute(code);
-  expect(reply.content).toMatchObject({ status: 'ok' });
-  return streamText(iopub, 'stdout');
-}
-
 test('switches between two 3.7 venvs and back, each time with its own paths', kernel.test(async (client) => {
-  expect(await run(client, 'import sys; print(sys.version_info[:2])')).toBe('(3, 7)\n');
+  expect(await stdoutOf(client, 'import sys; print(sys.version_info[:2])')).toBe('(3, 7)\n');
   for (const name of ['a', 'b', 'a']) {
     const root = path.join(dir, name);
     expect(await comm.switch(root)).toMatchObject({ ok: true, env: { kind: 'venv', root, version: expect.stringMatching(/^3\.7\./) } });
     const { prefix, base_prefix, sys_path } = reportOf(path.join(root, 'bin', 'python'));
-    const state = JSON.parse(await run(client, 'import sys, os, json; print(json.dumps([sys.prefix, sys.base_prefix, ' +
+    const state = JSON.parse(await stdoutOf(client, 'import sys, os, json; print(json.dumps([sys.prefix, sys.base_prefix, ' +
       '[p for p in sys.path if p and not p.endswith(os.path.join("kernel", "lang"))]]))')) as unknown;
     expect(state).toEqual([prefix, base_prefix, sys_path]);
-    expect(await run(client, 'import importlib.util; print(importlib.util.find_spec("only_in_a") is not None)'))
+    expect(await stdoutOf(client, 'import importlib.util; print(importlib.util.find_spec("only_in_a") is not None)'))
       .toBe(name === 'a' ? 'True\n' : 'False\n');
   }
   expect(await comm.switch('system')).toMatchObject({ ok: true, env: { kind: 'system' } });
-  expect(await run(client, 'import json, math, decimal, ctypes; print("extensions load")')).toBe('extensions load\n');
+  expect(await stdoutOf(client, 'import json, math, decimal, ctypes; print("extensions load")')).toBe('extensions load\n');
 }));

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { KernelClient } from '../../kernel/client/kernel-client';
 import { EnvComm, EnvData } from '../../kernel/client/env-comm';
 import { useKernel } from '../helpers/kernel';
-import { plainText, streamText } from '../helpers/messages';
+import { plainText, stdoutOf, streamText } from '../helpers/messages';
 import {
   DEBIAN311, PY311, PY312, PYENV311_PREFIX, makeCopiedConda, makeOrphanVenv, makeShellScript, makeVenv, removeTree,
   reportOf, tempTree,
@@ -38,12 +38,6 @@ beforeAll(async () => {
 
 afterAll(() => removeTree(dir));
 
-async function run(client: KernelClient, code: string): Promise<string> {
-  const { reply, iopub } = await client.execute(code);
-  expect(reply.content).toMatchObject({ status: 'ok' });
-  return streamText(iopub, 'stdout');
-}
-
 async function evaluate(client: KernelClient, expression: string): Promise<unknown> {
   const { iopub } = await client.execute(expression);
   const result = iopub.find((m) => m.header.msg_type === 'execute_result');
@@ -57,7 +51,7 @@ const STATE = 'import sys, os, json; print(json.dumps({"prefix": sys.prefix, "ex
   '"PATH": os.environ["PATH"], "PYTHONHOME": os.environ.get("PYTHONHOME"), "PYTHONPATH": os.environ.get("PYTHONPATH")}))';
 
 async function expectStateOf(client: KernelClient, envRoot: string, executable: string): Promise<Record<string, unknown>> {
-  const state = JSON.parse(await run(client, STATE)) as Record<string, unknown>;
+  const state = JSON.parse(await stdoutOf(client, STATE)) as Record<string, unknown>;
   const { prefix, exec_prefix, base_prefix, sys_path } = reportOf(executable);
   expect(state).toMatchObject({ prefix, exec_prefix, base_prefix, executable, sys_path, PYTHONHOME: null, PYTHONPATH: null });
   expect(state.VIRTUAL_ENV).toBe(fs.existsSync(path.join(envRoot, 'pyvenv.cfg')) ? envRoot : null);
@@ -65,7 +59,7 @@ async function expectStateOf(client: KernelClient, envRoot: string, executable: 
 }
 
 async function expectRefused(client: KernelClient, target: string, code: string): Promise<EnvData> {
-  await run(client, 'kept = 42');
+  await stdoutOf(client, 'kept = 42');
   const reply = await comm.switch(target);
   expect(reply).toMatchObject({ reply: 'switch', ok: false, restored: true, error: { code } });
   expect((reply.error as { message: string }).message.length).toBeGreaterThan(10);
@@ -80,15 +74,15 @@ describe('pyswitch.env comm', () => {
   }));
 
   test('a switch to a venv: its packages, its sys state, env_changed, variables dropped, the counter goes on', kernel.test(async (client) => {
-    await run(client, 'dropped = 1');
+    await stdoutOf(client, 'dropped = 1');
     const before = await client.execute('pass');
     const { reply, messages } = await comm.request({ request: 'switch', target: at('a') });
     expect(reply).toMatchObject({ ok: true, strategy: 'in-process', env: { kind: 'venv', root: at('a'), executable: at('a', 'bin', 'python') },
       previous: { kind: 'system', root: PYENV311_PREFIX } });
     expect(typeof reply.elapsed_ms).toBe('number');
     expect(messages).toContainEqual({ event: 'env_changed', env: reply.env });
-    expect(await run(client, 'import only_in_a; print(only_in_a.WHERE)')).toBe('a\n');
-    expect(await run(client, "print('dropped' in dir())")).toBe('False\n');
+    expect(await stdoutOf(client, 'import only_in_a; print(only_in_a.WHERE)')).toBe('a\n');
+    expect(await stdoutOf(client, "print('dropped' in dir())")).toBe('False\n');
     const state = await expectStateOf(client, at('a'), at('a', 'bin', 'python'));
     expect((state.PATH as string).split(path.delimiter)[0]).toBe(at('a', 'bin'));
     const after = await client.execute('pass');
@@ -100,7 +94,7 @@ describe('pyswitch.env comm', () => {
 
   test('another venv does not see the first one\'s packages', kernel.test(async (client) => {
     expect(await comm.switch(at('b'))).toMatchObject({ ok: true, env: { root: at('b') } });
-    expect(await run(client, 'import importlib.util; print(importlib.util.find_spec("only_in_a"))')).toBe('None\n');
+    expect(await stdoutOf(client, 'import importlib.util; print(importlib.util.find_spec("only_in_a"))')).toBe('None\n');
     await expectStateOf(client, at('b'), at('b', 'bin', 'python'));
   }));
 
@@ -112,12 +106,12 @@ describe('pyswitch.env comm', () => {
   test('a symlinked venv stays the symlink', kernel.test(async (client) => {
     expect(await comm.switch(at('linked-a') + '/')).toMatchObject({ ok: true, env: { root: at('linked-a') } });
     await expectStateOf(client, at('linked-a'), at('linked-a', 'bin', 'python'));
-    expect(await run(client, 'import only_in_a; print(only_in_a.WHERE)')).toBe('a\n');
+    expect(await stdoutOf(client, 'import only_in_a; print(only_in_a.WHERE)')).toBe('a\n');
   }));
 
   test('a conda-style environment', kernel.test(async (client) => {
     expect(await comm.switch(at('conda'))).toMatchObject({ ok: true, env: { kind: 'conda', root: at('conda') } });
-    expect(await run(client, 'import sys, math; print(sys.prefix)')).toBe(`${at('conda')}\n`);
+    expect(await stdoutOf(client, 'import sys, math; print(sys.prefix)')).toBe(`${at('conda')}\n`);
   }));
 
   test('"system" comes back to the interpreter the kernel started with', kernel.test(async (client) => {
@@ -136,17 +130,17 @@ describe('pyswitch.env comm', () => {
 
   test('a loaded third-party extension module or a running thread refuses an in-process switch', kernel.test(async (client) => {
     // A copy of a stdlib extension loaded from outside the stdlib stands for numpy and its kin (fact 6).
-    await run(client, [
+    await stdoutOf(client, [
       'import importlib.util, shutil, sys, tempfile, _json',
       'copy = shutil.copy(_json.__file__, tempfile.mkdtemp())',
       'spec = importlib.util.spec_from_file_location("_json", copy)',
       'sys.modules["third_party_ext"] = importlib.util.module_from_spec(spec)',
     ].join('\n'));
     expect((await expectRefused(client, at('a'), 'needs_reexec')).error).toMatchObject({ message: expect.stringContaining('third_party_ext') });
-    await run(client, 'del sys.modules["third_party_ext"]\nimport threading\nrelease = threading.Event()\n' +
+    await stdoutOf(client, 'del sys.modules["third_party_ext"]\nimport threading\nrelease = threading.Event()\n' +
       'worker = threading.Thread(target=release.wait, name="worker"); worker.start()');
     expect((await expectRefused(client, at('a'), 'busy')).error).toMatchObject({ message: expect.stringContaining('worker') });
-    await run(client, 'release.set(); worker.join()');
+    await stdoutOf(client, 'release.set(); worker.join()');
     expect(await comm.switch(at('a'))).toMatchObject({ ok: true });
   }));
 
@@ -171,13 +165,13 @@ describe('pyswitch.env comm', () => {
 
 describe('the pyswitch module in cells', () => {
   test('current(), discover() and switch() after the cell, with the outcome in the cell output', kernel.test(async (client) => {
-    expect(await run(client, 'import pyswitch; print(pyswitch.current()["kind"])')).toBe('venv\n');
-    expect(await run(client, `import pyswitch; print(sorted(e["root"] for e in pyswitch.discover(${JSON.stringify(dir)}, depth=1) if e["compatible"])[:2])`))
+    expect(await stdoutOf(client, 'import pyswitch; print(pyswitch.current()["kind"])')).toBe('venv\n');
+    expect(await stdoutOf(client, `import pyswitch; print(sorted(e["root"] for e in pyswitch.discover(${JSON.stringify(dir)}, depth=1) if e["compatible"])[:2])`))
       .toBe(`['${at('a')}', '${at('b')}']\n`);
     const { reply, iopub } = await client.execute(`import pyswitch; pyswitch.switch(${JSON.stringify(at('b'))}); print("still in the old one")`);
     expect(reply.content.status).toBe('ok');
     expect(streamText(iopub, 'stdout')).toMatch(new RegExp(`^still in the old one\\npyswitch: switched to venv ${at('b')} .*variables start afresh\\n$`));
-    expect(await run(client, 'import sys; print(sys.prefix)')).toBe(`${at('b')}\n`);
+    expect(await stdoutOf(client, 'import sys; print(sys.prefix)')).toBe(`${at('b')}\n`);
     const refused = await client.execute(`import pyswitch; pyswitch.switch(${JSON.stringify(at('py312'))}); kept = 7`);
     expect(streamText(refused.iopub, 'stderr')).toMatch(/^pyswitch: not switched \(version_mismatch\)/);
     expect(await evaluate(client, 'kept')).toBe('7');

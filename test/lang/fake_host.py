@@ -57,3 +57,21 @@ def stream_text(stream=1):
 
 
 sys.modules["_pyswitch_host"] = sys.modules[__name__]
+
+
+def run_as_script(namespace):
+    """Run a test module's test_* functions without pytest, which only Debian's Python has: the same
+    file then checks the package on every supported version (3.7 to 3.13)."""
+    import traceback
+    failed = 0
+    for name, test in sorted(namespace.items()):
+        if name.startswith("test_") and callable(test):
+            try:
+                test()
+                print("ok  ", name)
+            except Exception:
+                failed += 1
+                print("FAIL", name)
+                traceback.print_exc()
+    print("%s: %d failed" % (sys.version.split()[0], failed))
+    sys.exit(1 if failed else 0)

@@ -113,16 +113,4 @@ def test_import_hooks_patch_after_import_or_replace():
 
 
 if __name__ == "__main__":
-    failed = 0
-    for name, test in sorted(globals().items()):
-        if name.startswith("test_") and callable(test):
-            try:
-                test()
-                print("ok  ", name)
-            except Exception:
-                import traceback
-                failed += 1
-                print("FAIL", name)
-                traceback.print_exc()
-    print("%s: %d failed" % (sys.version.split()[0], failed))
-    sys.exit(1 if failed else 0)
+    fake_host.run_as_script(globals())

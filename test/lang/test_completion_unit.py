@@ -13,7 +13,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "kernel", "lang")]
 
-from test_lang_unit import call, execute, with_kernel  # noqa: E402  (also installs fake_host)
+import fake_host  # noqa: E402  (installed by test_lang_unit too)
+from test_lang_unit import call, execute, with_kernel  # noqa: E402
 from pyswitch import _complete_jedi, _inspection, _timebox  # noqa: E402
 
 
@@ -220,16 +221,4 @@ def _spin_forever():
 
 
 if __name__ == "__main__":
-    failed = 0
-    for name, test in sorted(globals().items()):
-        if name.startswith("test_") and callable(test):
-            try:
-                test()
-                print("ok  ", name)
-            except Exception:
-                import traceback
-                failed += 1
-                print("FAIL", name)
-                traceback.print_exc()
-    print("%s: %d failed" % (sys.version.split()[0], failed))
-    sys.exit(1 if failed else 0)
+    fake_host.run_as_script(globals())

@@ -5,11 +5,13 @@ import { SwitchPlan } from '../envs';
 import { PythonInfo } from '../interpreter/python-info';
 import { Content, LanguageInfo } from '../protocol/messages';
 import { Message } from '../protocol/wire';
+import { log } from './log';
 import { Publisher } from './publisher';
 
 export interface StartupInfo {
   language_info: LanguageInfo;
   banner: string;
+  ipython: boolean; // IPython mode: its shell is created by a start_ipython request that follows
 }
 
 // What the interpreter asks of the rest of the kernel while a request runs.
@@ -66,6 +68,7 @@ export class PythonSession {
     await python.started;
     const startup = await python.request<StartupInfo>('startup', {}).result;
     session = new PythonSession(info, startup, python, parents);
+    session.loadIpython();
     return session;
   }
 
@@ -89,6 +92,17 @@ export class PythonSession {
     this.lastParent = parent;
     await this.python.restart(plan.executable, { baseExecutable, home, moduleSearchPaths });
     this.started = await this.request<StartupInfo>('startup', {}, parent);
+    this.loadIpython();
+  }
+
+  // IPython mode's shell is created after start-up, without waiting: the kernel answers kernel_info
+  // (and a switch its reply) meanwhile, and requests to the interpreter queue behind it.
+  private loadIpython(): void {
+    if (!this.started.ipython) return;
+    this.python.request<{ banner: string }>('start_ipython', {}).result.then(
+      ({ banner }) => { this.started = { ...this.started, banner }; },
+      (error: unknown) => log(`IPython mode did not start: ${String(error)}`),
+    );
   }
 
   interrupt(): boolean {

@@ -3,7 +3,9 @@ bytes; buffers (bytes, the request's binary frames) reach the method as payload[
 memoryviews, when there are any.
 
 Methods (payload -> reply):
-  startup     {}  -> {"language_info", "banner"}; installs streams, input, display hooks
+  startup     {}  -> {"language_info", "banner", "ipython"}; installs streams, input, display
+               hooks; "ipython": IPython mode was chosen, and start_ipython should follow
+  start_ipython {} -> {"banner"}: creates the IPython shell (the slow part of start-up)
   execute     {"code", "silent", "store_history", "user_expressions", "allow_stdin",
                "execution_count"} -> {"status": "ok", "user_expressions"}
                | {"status": "error", "ename", "evalue", "traceback", "user_expressions": {}}
@@ -28,6 +30,7 @@ from . import _wire
 # method -> (module, function). Modules load on first use: start-up needs only _lifecycle.
 _METHODS = {
     "startup": ("_lifecycle", "startup"),
+    "start_ipython": ("_lifecycle", "start_ipython"),
     "execute": ("_execute", "execute"),
     "is_complete": ("_completeness", "is_complete"),
     "complete": ("_completion", "complete"),

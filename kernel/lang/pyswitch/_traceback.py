@@ -20,19 +20,23 @@ def user_traceback(tb):
 
     Dropped: every frame of this package (the cell runner at the start; display hook and
     display() when user code reaches them) and, before the first frame kept, the frames of
-    the event loop that runs cells using top-level await.
+    the event loop that runs cells using top-level await (nest_asyncio, when something
+    applied it, patches that loop).
     """
     kept = []
     while tb is not None:
         module = tb.tb_frame.f_globals.get("__name__") or ""
         if not (_is_module(module, "pyswitch")
-                or not kept and (_is_module(module, "asyncio") or module == "selectors")):
+                or not kept and (_is_module(module, "asyncio") or module in _LOOP_MODULES)):
             kept.append(tb)
         tb = tb.tb_next
     result = None
     for entry in reversed(kept):
         result = types.TracebackType(result, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
     return result
+
+
+_LOOP_MODULES = ("selectors", "nest_asyncio")
 
 
 def _is_module(name, package):

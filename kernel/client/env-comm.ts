@@ -25,8 +25,9 @@ export class EnvComm {
     }
   }
 
-  // The reply to one request and every comm_msg its handling published (env_changed included).
-  async request(data: EnvData): Promise<{ reply: EnvData; messages: EnvData[] }> {
+  // The reply to one request, every comm_msg its handling published on this comm (env_changed
+  // included), and all the iopub messages of its handling.
+  async request(data: EnvData): Promise<{ reply: EnvData; messages: EnvData[]; iopub: Message[] }> {
     const id = `r${++this.next}`;
     const request = await this.client.send('shell', 'comm_msg', { comm_id: this.commId, data: { ...data, id } });
     try {
@@ -35,7 +36,7 @@ export class EnvComm {
         .map((m: Message) => m.content.data as EnvData);
       const reply = messages.find((d) => d.id === id && 'reply' in d);
       if (!reply) throw new Error(`no reply to ${JSON.stringify(data)}; saw ${JSON.stringify(messages)}`);
-      return { reply, messages };
+      return { reply, messages, iopub };
     } finally {
       request.dispose();
     }

@@ -50,6 +50,9 @@ export class EnvironmentSwitcher {
       if (!(error instanceof EnvError || error instanceof NeedsReexec)) throw error;
       return { ok: false, env: previous, error: { code: error.code, message: error.message }, restored: true };
     }
+    // From here on the switch happens: the interpreter's comms (widgets) end with it, so their
+    // frontends are told now.
+    await python.request('close_comms', {}, parent);
     const restoreEnviron = applyEnviron(plan);
     try {
       await python.restart(plan, parent);

@@ -119,6 +119,14 @@ describe('pyswitch.env comm', () => {
     await expectStateOf(client, PYENV311_PREFIX, `${PYENV311_PREFIX}/bin/python3`);
   }));
 
+  test('the interpreter\'s own comms are closed towards the frontend when it goes', kernel.test(async (client) => {
+    const opened = await client.execute('from pyswitch import comm\nwidget = comm.create_comm(target_name="some.widget")\nprint(widget.comm_id)');
+    const commId = streamText(opened.iopub, 'stdout').trim();
+    const { reply, iopub } = await comm.request({ request: 'switch', target: at('b') });
+    expect(reply).toMatchObject({ ok: true });
+    expect(iopub.filter((m) => m.header.msg_type === 'comm_close').map((m) => m.content.comm_id)).toEqual([commId]);
+  }));
+
   test('refusals keep the interpreter and the variables', kernel.test(async (client) => {
     expect((await expectRefused(client, at('py312'), 'version_mismatch')).error).toMatchObject({ message: expect.stringContaining('3.12') });
     await expectRefused(client, at('missing'), 'not_found');

@@ -193,6 +193,16 @@ def handle_comm(msg):
     return {}
 
 
+def close_all(_request):
+    """Request `close_comms`, before the interpreter goes (an environment switch): every comm it
+    holds is closed towards its frontend, which then drops its widget views instead of keeping
+    views of objects that no longer exist. Returns how many were closed."""
+    comms = list(manager.comms.values())
+    for comm in comms:
+        comm.close()
+    return {"closed": len(comms)}
+
+
 def comm_info(request):
     """Request `comm_info`: the open comms, of one target_name or (null) of all."""
     target_name = request.get("target_name")

@@ -19,6 +19,7 @@ Methods (payload -> reply):
   comm        a comm_open, comm_msg or comm_close message from the frontend: {"msg_id",
                "msg_type", "header", "parent_header", "metadata", "content"} -> {}
   comm_info   {"target_name" (null: all)} -> comm_info_reply content: {"status", "comms"}
+  close_comms {}  -> {"closed": n}: closes every comm towards its frontend (before a switch)
   switch_blockers {} -> {"extensions": [module names], "threads": [thread names]}: what makes an
                in-process environment switch unsafe right now
   shutdown    {}  -> {}; runs atexit handlers, puts the interpreter's own streams back
@@ -37,6 +38,7 @@ _METHODS = {
     "inspect": ("_inspection", "inspect"),
     "comm": ("_comm", "handle_comm"),
     "comm_info": ("_comm", "comm_info"),
+    "close_comms": ("_comm", "close_all"),
     "switch_blockers": ("_switch", "blockers"),
     "shutdown": ("_lifecycle", "shutdown"),
 }

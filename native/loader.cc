@@ -2,6 +2,7 @@
 // and C extension modules then fail to find libpython's symbols (DESIGN fact 1). The interpreter addon's
 // own dependency on the same SONAME is then satisfied by this copy (fact 2).
 #include <dlfcn.h>
+#include <malloc.h>
 #include <napi.h>
 
 namespace {
@@ -22,6 +23,9 @@ Napi::Value LoadGlobal(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // The kernel's threads (Node, zmq's I/O, Python, the output reader) would each get a malloc arena
+  // of their own; two are plenty, and this runs before the Python and zmq threads start.
+  mallopt(M_ARENA_MAX, 2);
   exports.Set("loadGlobal", Napi::Function::New<LoadGlobal>(env, "loadGlobal"));
   return exports;
 }

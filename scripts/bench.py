@@ -47,6 +47,7 @@ def column_labels(names):
 def prepare_environment(names, workdir):
     """Private runtime dir; install this checkout's pyswitch when it is benchmarked."""
     os.environ["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
+    os.environ["PYSWITCH_HISTORY_FILE"] = str(workdir / "history.jsonl")  # not the user's own history
     for name, plain in (("pyswitch", False), ("pyswitch-plain", True)):
         if name in names:
             install_pyswitch(workdir / "prefix", name, plain=plain)

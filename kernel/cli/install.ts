@@ -37,7 +37,9 @@ export async function install(argv: string[]): Promise<string> {
     throw new Error(`no native build for Python ${info.majorMinor}: run \`${buildCommandFor(python)}\` first`);
   }
   const spec = {
-    argv: [process.execPath, ENTRY, 'kernel', '-f', '{connection_file}', '--python', system.sysExecutable,
+    // A 1 MB young generation: V8's default (up to 16 MB, tripled) only holds garbage of message
+    // bursts for a kernel, whose heap is small (RSS after 1000 pipelined executes: 82 -> 76 MiB).
+    argv: [process.execPath, '--max-semi-space-size=1', ENTRY, 'kernel', '-f', '{connection_file}', '--python', system.sysExecutable,
       ...(env ? ['--env', path.resolve(env)] : [])],
     display_name: displayNameArg ?? `Python ${info.majorMinor} (pyswitch${env ? `: ${path.basename(path.resolve(env))}` : ''})`,
     language: 'python',

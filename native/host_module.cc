@@ -27,12 +27,11 @@ bool utf8_of(PyObject* text, const char** data, Py_ssize_t* size, PyRef* holder)
   return true;
 }
 
-PyObject* host_write(PyObject*, PyObject* args) {
-  int stream;
-  PyObject* text;
-  if (!PyArg_ParseTuple(args, "iU:write", &stream, &text)) return nullptr;
-  if (stream != 1 && stream != 2) {
-    PyErr_SetString(PyExc_ValueError, "stream must be 1 (stdout) or 2 (stderr)");
+// One function per stream, each taking the text alone (METH_O): print() calls them directly, with no
+// argument tuple to build or parse, 400,000 times for 200,000 lines.
+PyObject* write_text(int stream, PyObject* text) {
+  if (!PyUnicode_Check(text)) {
+    PyErr_Format(PyExc_TypeError, "write() argument must be str, not %.100s", Py_TYPE(text)->tp_name);
     return nullptr;
   }
   const char* data;
@@ -42,6 +41,10 @@ PyObject* host_write(PyObject*, PyObject* args) {
   g_services->write(stream, data, static_cast<size_t>(size));
   return PyLong_FromSsize_t(PyUnicode_GET_LENGTH(text));
 }
+
+PyObject* host_write_stdout(PyObject*, PyObject* text) { return write_text(1, text); }
+
+PyObject* host_write_stderr(PyObject*, PyObject* text) { return write_text(2, text); }
 
 PyObject* host_flush(PyObject*, PyObject*) {
   g_services->flush();
@@ -140,7 +143,8 @@ PyObject* host_request(PyObject*, PyObject* args) {
 }
 
 PyMethodDef host_methods[] = {
-    {"write", host_write, METH_VARARGS, "write(stream, text): queue text for stdout (1) or stderr (2)."},
+    {"write_stdout", host_write_stdout, METH_O, "write_stdout(text): queue text for stdout."},
+    {"write_stderr", host_write_stderr, METH_O, "write_stderr(text): queue text for stderr."},
     {"flush", host_flush, METH_NOARGS, "flush(): send queued stream text now."},
     {"send", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(host_send)), METH_VARARGS | METH_KEYWORDS,
      "send(msg_type, content, metadata=b'', buffers=None): publish an iopub message; content and metadata\n"

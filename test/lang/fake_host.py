@@ -13,11 +13,17 @@ logged = []  # the kernel's own log
 input_replies = []  # what the "frontend" answers to the next input requests
 
 
-def write(stream, text):
-    if not isinstance(text, str):
-        raise TypeError("write() argument must be str, not %s" % type(text).__name__)
-    events.append(("stream", stream, text))
-    return len(text)
+def _writer(stream):
+    def write(text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        events.append(("stream", stream, text))
+        return len(text)
+    return write
+
+
+write_stdout = _writer(1)
+write_stderr = _writer(2)
 
 
 def flush():

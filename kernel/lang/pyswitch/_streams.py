@@ -1,5 +1,4 @@
 """sys.stdout / sys.stderr replacements that hand text straight to the native side."""
-import functools
 import io
 
 import _pyswitch_host
@@ -13,9 +12,10 @@ class HostStream(io.TextIOBase):
 
     def __init__(self, number, name):
         self.name = name
+        self._fileno = number
         # print() looks `write` up on the instance: binding the native function here
         # means no Python frame per call (200k prints stay in C).
-        self.write = functools.partial(_pyswitch_host.write, number)
+        self.write = _pyswitch_host.write_stdout if number == 1 else _pyswitch_host.write_stderr
         self.flush = _pyswitch_host.flush
 
     def writable(self):
@@ -25,5 +25,7 @@ class HostStream(io.TextIOBase):
         return False
 
     def fileno(self):
-        raise io.UnsupportedOperation("%s has no file descriptor" % self.name)
+        # The kernel captures fds 1 and 2 into the same streams, so a child process given
+        # stdout=sys.stdout (or C code writing to fileno()) reaches the frontend too.
+        return self._fileno
 

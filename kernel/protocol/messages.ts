@@ -1,6 +1,8 @@
 // Typed contents of the messages the kernel reads and writes. Request contents come from the network, so
 // each has a parser that checks its fields and says what is wrong.
-export type Content = Record<string, unknown>;
+import { Content, FieldError, ParseResult, parse, read } from './fields';
+
+export type { Content, ParseResult } from './fields';
 
 export interface ExecuteRequest {
   code: string;
@@ -110,37 +112,10 @@ export type HistoryRequest =
   | { hist_access_type: 'range'; output: boolean; raw: boolean; session: number; start: number; stop: number }
   | { hist_access_type: 'search'; output: boolean; raw: boolean; n: number | null; pattern: string; unique: boolean };
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
-
-class FieldError extends Error {}
-
-type JsonKinds = { string: string; boolean: boolean; number: number; object: Content };
-
-// Reads a field of a JSON type; absent (or null) gives the fallback, or is an error when there is none.
-function read<K extends keyof JsonKinds, F = JsonKinds[K]>(content: Content, name: string, kind: K, fallback?: F): JsonKinds[K] | F {
-  const value = content[name];
-  if (value === undefined || value === null) {
-    if (arguments.length < 4) throw new FieldError(`"${name}" is required`);
-    return fallback as F;
-  }
-  const actual = Array.isArray(value) ? 'array' : typeof value;
-  if (actual !== kind) throw new FieldError(`"${name}" must be a ${kind}, not ${actual}`);
-  return value as JsonKinds[K];
-}
-
 function readOffset(content: Content, name: string): number | null {
   const value = read(content, name, 'number', null);
   if (value !== null && !(Number.isInteger(value) && value >= 0)) throw new FieldError(`"${name}" must be a non-negative integer`);
   return value;
-}
-
-function parse<T>(build: () => T): ParseResult<T> {
-  try {
-    return { ok: true, value: build() };
-  } catch (error) {
-    if (error instanceof FieldError) return { ok: false, error: error.message };
-    throw error;
-  }
 }
 
 export function parseExecuteRequest(content: Content): ParseResult<ExecuteRequest> {

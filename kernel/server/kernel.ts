@@ -41,19 +41,22 @@ export class Kernel {
   private envRequests!: EnvRequests;
   private ready!: Promise<void>;
   private stopping = false;
+  // Maps, not objects: a msg_type such as "constructor" must find nothing.
+  private readonly routes: Record<Channel, Map<string, Handler>>;
 
   private constructor(private readonly sockets: KernelSockets, connection: ConnectionInfo) {
     this.session = new Session(connection.key, connection.signature_scheme, 'kernel');
     this.publisher = new Publisher(sockets, this.session);
     this.executor = new Executor(this.publisher, this.history);
     this.shellQueue = new ShellQueue((m) => this.serve('shell', m), (e) => log(`shell request failed: ${String(e)}`));
+    this.routes = { shell: new Map(Object.entries(this.handlers('shell'))), control: new Map(Object.entries(this.handlers('control'))) };
   }
 
   // `system`: the interpreter "" and "system" switch back to (the one the kernel was installed for).
   static async start(connection: ConnectionInfo, python: EmbeddedPython, info: PythonInfo, system: string): Promise<Kernel> {
     const sockets = await KernelSockets.bind(connection);
     const kernel = new Kernel(sockets, connection);
-    void kernel.publisher.status('starting');
+    await kernel.publisher.status('starting'); // held until a frontend subscribes
     // PATH as it is now is the baseline every switch rebuilds PATH from.
     const switcher = new EnvironmentSwitcher(info, system, process.env.PATH ?? '');
     kernel.envRequests = new EnvRequests(kernel.publisher, switcher, info.majorMinor, (error) => kernel.loseInterpreter(error));
@@ -113,7 +116,7 @@ export class Kernel {
   // busy, the handler's reply, idle: around every request, as frontends expect.
   private async serve(channel: Channel, message: Message): Promise<void> {
     const type = message.header.msg_type;
-    const handler = this.handlers(channel)[type];
+    const handler = this.routes[channel].get(type);
     if (!handler) {
       log(`dropped an unknown ${channel} message type ${JSON.stringify(type)}`);
       return;

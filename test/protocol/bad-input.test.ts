@@ -15,6 +15,7 @@ interface BadCase {
   frames: Buffer[];
   msgId?: string; // when the frames still name one: nothing may come back with it as parent
   unauthenticated: boolean; // not even busy/idle may be published for it
+  unknownType?: boolean; // dropped before any handling: no busy/idle either
 }
 
 function keySigner(): Signer {
@@ -51,7 +52,11 @@ const CASES: [string, Channel, () => BadCase][] = [
   }],
   ['an unknown msg_type', 'shell', () => {
     const h = header('no_such_request');
-    return { frames: validlySigned({ header: h }), msgId: h.msg_id, unauthenticated: false };
+    return { frames: validlySigned({ header: h }), msgId: h.msg_id, unauthenticated: false, unknownType: true };
+  }],
+  ['a msg_type named like an Object property ("constructor")', 'shell', () => {
+    const h = header('constructor');
+    return { frames: validlySigned({ header: h }), msgId: h.msg_id, unauthenticated: false, unknownType: true };
   }],
   ['too few frames', 'shell', () => {
     const h = header('kernel_info_request');
@@ -86,7 +91,7 @@ describe('malformed and unauthenticated messages', () => {
       await kernelStillAnswers(client);
       const seen = collected?.seen ?? [];
       expect(seen.filter((item) => item.channel !== 'iopub').map((item) => item.message.header.msg_type)).toEqual([]);
-      if (bad.unauthenticated) expect(seen.map((item) => item.message.header.msg_type)).toEqual([]);
+      if (bad.unauthenticated || bad.unknownType) expect(seen.map((item) => item.message.header.msg_type)).toEqual([]);
     } finally {
       collected?.stop();
     }

@@ -9,9 +9,8 @@ export class Signer {
 
   // An empty key means messages are not signed (the signature frame is empty).
   constructor(scheme: string, private readonly key: string) {
-    const algorithm = SCHEMES[scheme];
-    if (!algorithm) throw new Error(`unsupported signature_scheme ${JSON.stringify(scheme)}`);
-    this.algorithm = algorithm;
+    if (!Object.hasOwn(SCHEMES, scheme)) throw new Error(`unsupported signature_scheme ${JSON.stringify(scheme)}`);
+    this.algorithm = SCHEMES[scheme];
   }
 
   get enabled(): boolean {

@@ -97,6 +97,12 @@ describe('signature checks', () => {
     expect(receiver.decode(message)).toEqual({ ok: false, reason: 'duplicate signature (replay)' });
   });
 
+  it('refuses an unknown signature_scheme, including names of Object properties', () => {
+    for (const scheme of ['hmac-sha3', 'constructor', 'toString']) {
+      expect(() => new Signer(scheme, 'key')).toThrow(`unsupported signature_scheme "${scheme}"`);
+    }
+  });
+
   it('with an empty key sends an empty signature and accepts anything, replays included', () => {
     const message = new Session('').frames('kernel_info_request', {});
     expect(message[1].length).toBe(0);

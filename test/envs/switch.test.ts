@@ -10,9 +10,9 @@ import { EnvComm, EnvData } from '../../kernel/client/env-comm';
 import { useKernel } from '../helpers/kernel';
 import { plainText, stdoutOf, streamText } from '../helpers/messages';
 import {
-  DEBIAN311, PY311, PY312, PYENV311_PREFIX, makeCopiedConda, makeOrphanVenv, makeShellScript, makeVenv, removeTree,
-  reportOf, tempTree,
+  DEBIAN311, PY311, PY312, PYENV311_PREFIX, makeCopiedConda, makeOrphanVenv, makeShellScript, makeVenv, removeTree, tempTree,
 } from './fixtures';
+import { expectStateOf } from './interpreter-state';
 
 jest.setTimeout(120_000);
 
@@ -42,20 +42,6 @@ async function evaluate(client: KernelClient, expression: string): Promise<unkno
   const { iopub } = await client.execute(expression);
   const result = iopub.find((m) => m.header.msg_type === 'execute_result');
   return result ? plainText(result) : undefined;
-}
-
-// The interpreter's state after a switch, as <env>/bin/python itself would show it.
-const STATE = 'import sys, os, json; print(json.dumps({"prefix": sys.prefix, "exec_prefix": sys.exec_prefix, ' +
-  '"base_prefix": sys.base_prefix, "executable": sys.executable, "sys_path": [p for p in sys.path if p and ' +
-  'not p.endswith(os.path.join("kernel", "lang"))], "VIRTUAL_ENV": os.environ.get("VIRTUAL_ENV"), ' +
-  '"PATH": os.environ["PATH"], "PYTHONHOME": os.environ.get("PYTHONHOME"), "PYTHONPATH": os.environ.get("PYTHONPATH")}))';
-
-async function expectStateOf(client: KernelClient, envRoot: string, executable: string): Promise<Record<string, unknown>> {
-  const state = JSON.parse(await stdoutOf(client, STATE)) as Record<string, unknown>;
-  const { prefix, exec_prefix, base_prefix, sys_path } = reportOf(executable);
-  expect(state).toMatchObject({ prefix, exec_prefix, base_prefix, executable, sys_path, PYTHONHOME: null, PYTHONPATH: null });
-  expect(state.VIRTUAL_ENV).toBe(fs.existsSync(path.join(envRoot, 'pyvenv.cfg')) ? envRoot : null);
-  return state;
 }
 
 async function expectRefused(client: KernelClient, target: string, code: string): Promise<EnvData> {
@@ -133,10 +119,18 @@ describe('pyswitch.env comm', () => {
     await expectRefused(client, at('plain'), 'not_python');
     await expectRefused(client, at('script', 'python'), 'not_python');
     await expectRefused(client, at('orphan'), 'broken_env');
-    await expectRefused(client, at('debian'), 'needs_reexec');
   }));
 
-  test('a loaded third-party extension module or a running thread refuses an in-process switch', kernel.test(async (client) => {
+  // Another installation of 3.11 cannot share this process's libpython (fact 8): the kernel re-execs there
+  // and back, and a cell sees each environment as its own python does.
+  test('a venv of another 3.11 installation is reached by re-exec, and left the same way', kernel.test(async (client) => {
+    expect(await comm.switch(at('debian'))).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('debian') } });
+    await expectStateOf(client, at('debian'), at('debian', 'bin', 'python'));
+    expect(await comm.switch(at('a'))).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('a') } });
+    await expectStateOf(client, at('a'), at('a', 'bin', 'python'));
+  }));
+
+  test('a loaded third-party extension module makes the switch a re-exec; a running thread refuses it', kernel.test(async (client) => {
     // A copy of a stdlib extension loaded from outside the stdlib stands for numpy and its kin (fact 6).
     await stdoutOf(client, [
       'import importlib.util, shutil, sys, tempfile, _json',
@@ -144,8 +138,9 @@ describe('pyswitch.env comm', () => {
       'spec = importlib.util.spec_from_file_location("_json", copy)',
       'sys.modules["third_party_ext"] = importlib.util.module_from_spec(spec)',
     ].join('\n'));
-    expect((await expectRefused(client, at('a'), 'needs_reexec')).error).toMatchObject({ message: expect.stringContaining('third_party_ext') });
-    await stdoutOf(client, 'del sys.modules["third_party_ext"]\nimport threading\nrelease = threading.Event()\n' +
+    expect(await comm.switch(at('b'))).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('b') } });
+    expect(await stdoutOf(client, 'import sys; print("third_party_ext" in sys.modules, "copy" in dir())')).toBe('False False\n');
+    await stdoutOf(client, 'import threading\nrelease = threading.Event()\n' +
       'worker = threading.Thread(target=release.wait, name="worker"); worker.start()');
     expect((await expectRefused(client, at('a'), 'busy')).error).toMatchObject({ message: expect.stringContaining('worker') });
     await stdoutOf(client, 'release.set(); worker.join()');

@@ -37,6 +37,13 @@ export class TestKernel {
     return this.running.client;
   }
 
+  // The kernel process's id; a re-exec switch (execve) must keep it.
+  get pid(): number {
+    const pid = this.running.process.child.pid;
+    if (pid === undefined) throw new Error('the kernel process has no pid');
+    return pid;
+  }
+
   // Its stdout and stderr go to a file in a private runtime dir, so a kernel that dies can be explained;
   // its input history goes there too, never into the user's own (unless the test names a file).
   // `env`: variables for the kernel process (PYSWITCH_PYTHON picks its interpreter).

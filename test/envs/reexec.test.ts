@@ -1,0 +1,126 @@
+/// <reference types="jest" />
+// Switches by re-exec (issue 5) on a real kernel started on pyenv's 3.11.7: where an in-process switch
+// cannot be safe (numpy loaded: fact 6; another installation of 3.11: fact 8) or where a request asks for
+// it. The process (PID), the comm, the counter and every request in flight must come through.
+import * as path from 'path';
+
+import { EnvComm, EnvData } from '../../kernel/client/env-comm';
+import { KernelClient } from '../../kernel/client/kernel-client';
+import { requestSwitch, switchRequest } from '../helpers/env-switch';
+import { useKernel } from '../helpers/kernel';
+import { parentId, stdoutOf, streamText } from '../helpers/messages';
+import { DEBIAN311, PY311, makeVenv, removeTree, reportOf, tempTree } from './fixtures';
+import { expectStateOf } from './interpreter-state';
+
+jest.setTimeout(180_000);
+const REPLY_MS = 60_000; // a re-exec restarts Node and Python: far more than a cell's usual 10 s
+
+const kernel = useKernel();
+let dir: string;
+let comm: EnvComm;
+const at = (...parts: string[]): string => path.join(dir, ...parts);
+const python = (env: string): string => at(env, 'bin', 'python');
+
+beforeAll(async () => {
+  dir = tempTree('reexec');
+  // Debian's venvs see its dist-packages, where python3-numpy lives; pyenv's 3.11.7 has no numpy.
+  await Promise.all([
+    makeVenv(DEBIAN311, at('deb-a'), '--system-site-packages'), makeVenv(DEBIAN311, at('deb-b'), '--system-site-packages'),
+    makeVenv(PY311, at('pyenv-a')), makeVenv(PY311, at('pyenv-b')),
+  ]);
+  comm = new EnvComm(kernel.client);
+  await comm.open();
+});
+afterAll(() => removeTree(dir));
+
+async function executionCount(client: KernelClient): Promise<number> {
+  return (await client.execute('pass')).reply.content.execution_count as number;
+}
+
+// A re-exec switch that worked: the reply, env_changed on the same (never reopened) comm, nothing but the
+// variables lost, the same kernel process, and the counter going on where it was.
+async function expectReexec(client: KernelClient, target: string, strategy?: 're-exec'): Promise<EnvData> {
+  const countBefore = await executionCount(client);
+  const { reply, messages } = await requestSwitch(comm, target, strategy);
+  expect(reply).toMatchObject({ reply: 'switch', ok: true, strategy: 're-exec', env: { root: target, executable: python(path.basename(target)) },
+    lost: { variables: true, comms: 0 } });
+  expect(typeof reply.elapsed_ms).toBe('number');
+  expect(messages).toContainEqual({ event: 'env_changed', env: reply.env });
+  expect(await stdoutOf(client, 'import os; print(os.getpid())')).toBe(`${kernel.kernel.pid}\n`);
+  expect(await executionCount(client)).toBe(countBefore + 2);
+  return reply;
+}
+
+test('numpy imported: switches between two Debian venvs re-exec, and numpy imports after each', kernel.test(async (client) => {
+  const pid = kernel.kernel.pid;
+  // pyenv → Debian venv: another installation, so a re-exec even before numpy is there.
+  await expectReexec(client, at('deb-a'));
+  let previous = at('deb-a');
+  for (const name of ['deb-b', 'deb-a', 'deb-b']) {
+    expect(await stdoutOf(client, 'import numpy; print(numpy.arange(3).sum())')).toBe('3\n');
+    const reply = await expectReexec(client, at(name));
+    expect(reply.previous).toMatchObject({ root: previous });
+    expect(await stdoutOf(client, 'import sys; print("numpy" in sys.modules)')).toBe('False\n');
+    expect(await stdoutOf(client, 'import numpy, sys; print(numpy.arange(3).sum(), sys.prefix)')).toBe(`3 ${at(name)}\n`);
+    previous = at(name);
+  }
+  expect(kernel.kernel.pid).toBe(pid);
+  expect((await comm.request({ request: 'current' })).reply.env).toMatchObject({ root: at('deb-b') });
+}));
+
+test('pyenv 3.11.7 venv ↔ Debian 3.11.2 venv, both ways: each interpreter is the env\'s own', kernel.test(async (client) => {
+  for (const name of ['pyenv-a', 'deb-a', 'pyenv-a']) {
+    await expectReexec(client, at(name));
+    const state = await expectStateOf(client, at(name), python(name));
+    expect(state.prefix).toBe(at(name));
+    expect(await stdoutOf(client, 'import sys; print(sys.version)')).toBe(`${reportOf(python(name)).version}\n`);
+    const info = await client.request('shell', 'kernel_info_request');
+    expect((info.content.language_info as { version: string }).version).toBe((reportOf(python(name)).version.split(' ')[0]));
+  }
+}));
+
+test('a request may ask for a re-exec where an in-process switch would do', kernel.test(async (client) => {
+  await expectReexec(client, at('pyenv-b'), 're-exec');
+  await expectStateOf(client, at('pyenv-b'), python('pyenv-b'));
+  // The same pair without a strategy: the kernel's own choice is the fast one.
+  expect((await requestSwitch(comm, at('pyenv-a'))).reply).toMatchObject({ ok: true, strategy: 'in-process', env: { root: at('pyenv-a') } });
+}));
+
+test('requests sent during the gap are all answered after it, in order, in the new environment', kernel.test(async (client) => {
+  const pid = kernel.kernel.pid;
+  const replyOrder: string[] = [];
+  const stop = client.observe((traffic) => {
+    if (traffic.kind === 'received' && traffic.channel === 'shell' && traffic.message.header.msg_type === 'execute_reply') {
+      replyOrder.push(parentId(traffic.message) ?? '?');
+    }
+  });
+  try {
+    const switched = await client.send('shell', 'comm_msg', { comm_id: comm.commId, data: { ...switchRequest(at('pyenv-b'), 're-exec'), id: 'gap' } });
+    // Not awaited one by one: all three are on the wire while the kernel replaces its image.
+    const cells = [0, 1, 2].map((i) => client.execute(`import sys; print(${i}, sys.prefix)`, { timeoutMs: REPLY_MS }));
+    let switchIopub;
+    try {
+      switchIopub = await switched.untilIdle(REPLY_MS);
+    } finally {
+      switched.dispose();
+    }
+    const results = await Promise.all(cells);
+    const reply = switchIopub.map((m) => m.content.data as EnvData | undefined).find((d) => d?.id === 'gap');
+    expect(reply).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('pyenv-b') } });
+    results.forEach(({ reply: cellReply, iopub }, i) => {
+      expect(cellReply.content.status).toBe('ok');
+      expect(streamText(iopub, 'stdout')).toBe(`${i} ${at('pyenv-b')}\n`);
+    });
+    const counts = results.map((r) => r.reply.content.execution_count as number);
+    expect(counts).toEqual([counts[0], counts[0] + 1, counts[0] + 2]);
+    expect(replyOrder).toEqual(results.map((r) => parentId(r.reply)));
+  } finally {
+    stop();
+  }
+  expect(kernel.kernel.pid).toBe(pid);
+}));
+
+test('comm_info still lists the comm opened before the first re-exec', kernel.test(async (client) => {
+  const reply = await client.request('shell', 'comm_info_request', { target_name: 'pyswitch.env' });
+  expect(reply.content.comms).toEqual({ [comm.commId]: { target_name: 'pyswitch.env' } });
+}));

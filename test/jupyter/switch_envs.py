@@ -14,6 +14,7 @@ import pytest
 PYENV = Path("/root/.pyenv/versions")
 PY311 = PYENV / "3.11.7" / "bin" / "python3"
 PY312 = PYENV / "3.12.1" / "bin" / "python3"
+DEBIAN311 = Path("/usr/bin/python3.11")  # another installation of 3.11: reached from pyenv's only by re-exec
 VENV_TIMEOUT = 60
 
 ONLY_IN_A = "only_in_a"  # a module importable in venv `a` and nowhere else

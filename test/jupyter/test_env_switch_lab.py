@@ -168,5 +168,24 @@ def test_system_brings_the_starting_interpreter_back(report):
     assert "kept" not in r["backInSystem"]["names"]
 
 
+def test_a_reexec_switch_keeps_the_session_and_loses_no_request(report):
+    envs, r = report
+    switch = r["reexec"]
+    print(f"re-exec switch round trip through jupyter_server: {switch['roundTripMs']:.1f} ms "
+          f"(kernel: {switch['reply'] and switch['reply'].get('elapsed_ms')} ms)")
+    reply = switch["reply"]
+    assert reply is not None and reply["ok"] is True, switch
+    assert reply["strategy"] == "re-exec"
+    assert reply["env"]["root"] == str(envs.a)
+    assert switch["events"] == [{"event": "env_changed", "env": reply["env"]}]
+    # The cells sent behind the switch all ran, in order, in the new environment.
+    assert r["duringReexec"] == [f"{i} {envs.a}\n" for i in range(3)]
+    assert r["afterReexec"]["prefix"] == str(envs.a)
+    assert r["afterReexec"]["pid"] == r["atStart"]["pid"]  # execve: the process jupyter_server watches
+    assert r["versionAfterReexec"] == reply["env"]["version"]
+    # The comm opened before the re-exec still answers.
+    assert r["currentAfterReexec"]["reply"]["env"]["root"] == str(envs.a)
+
+
 def test_the_session_shutdown_ends_the_kernel(report):
     assert report[1]["kernelRunsAfterShutdown"] is False

@@ -90,7 +90,21 @@ async function drive(kernel, { venv, module, refused }) {
   report.afterRefusal = await state(kernel);
   report.toSystem = await comm.request({ request: 'switch', target: 'system' });
   report.backInSystem = await state(kernel);
+  await reexec(kernel, comm, venv, report);
   return report;
+}
+
+// A switch by re-exec, asked for explicitly, with three cells sent right behind it: the kernel process
+// replaces its image while they are on their way, and the server's connection to it must carry them all
+// (no reconnection step here, nor a new comm).
+async function reexec(kernel, comm, venv, report) {
+  const switching = comm.request({ request: 'switch', target: venv, strategy: 're-exec' });
+  const during = [0, 1, 2].map((i) => run(kernel, `import sys; print(${i}, sys.prefix)`));
+  report.reexec = await switching;
+  report.duringReexec = await Promise.all(during);
+  report.afterReexec = await state(kernel);
+  report.versionAfterReexec = await languageVersion(kernel);
+  report.currentAfterReexec = await comm.request({ request: 'current' });
 }
 
 async function main({ baseUrl, token, kernelName, ...targets }) {

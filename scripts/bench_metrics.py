@@ -12,7 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from bench_client import is_state, is_type
+from bench_client import Deadline, is_state, is_type
 
 REPLY_TIMEOUT = 10  # s
 HEAVY_TIMEOUT = 60  # s, for the 200k lines and the 10 M-char repr
@@ -161,10 +161,15 @@ def interrupt(kernel):
 
 
 def _comm_reply(kernel, msg_id, timeout):
-    """The data of the comm_msg the kernel published in answer to msg_id."""
+    """The data of the reply the kernel published as a comm_msg in answer to msg_id (events such as
+    env_changed share its parent and are skipped)."""
     client = kernel.client
-    msg = client.iopub_until(msg_id, timeout, is_type("comm_msg"))
-    return client.session.unpack(msg["content"])["data"]
+    deadline = Deadline(timeout, f"comm reply to {msg_id}")
+    while True:
+        msg = client.iopub_until(msg_id, deadline.left(), is_type("comm_msg"))
+        data = client.session.unpack(msg["content"])["data"]
+        if "reply" in data:
+            return data
 
 
 def _make_venvs(kernel):
@@ -180,27 +185,55 @@ def _make_venvs(kernel):
     return [os.path.join(root, "a"), os.path.join(root, "b")]
 
 
-@step(Row("change_env_ms", f"change environment: switch send → reply, median of {SWITCHES} (ipykernel: restart)", "ms"))
-def change_environment(kernel):
-    """pyswitch switches in-process between two venvs; an ipykernel user can only restart the kernel."""
+def _switch_median_ms(kernel, strategy=None):
+    """Median ms from sending a switch request to its reply, alternating between two fresh venvs.
+
+    strategy None lets the kernel choose (in-process between two venvs of one installation)."""
     client = kernel.client
-    info = _ok(client.reply(client.shell, client.send(client.shell, "kernel_info_request"), REPLY_TIMEOUT))
-    if info["content"]["implementation"] != "pyswitch":
-        return {"change_env_ms": kernel.restart_ms()}
     venvs = _make_venvs(kernel)
     comm_id = uuid.uuid4().hex
     client.send(client.shell, "comm_open", {"comm_id": comm_id, "target_name": "pyswitch.env", "data": {}})
     seconds = []
-    for i in range(SWITCHES):
-        started = time.perf_counter()
-        msg_id = client.send(client.shell, "comm_msg", {"comm_id": comm_id, "data": {
-            "request": "switch", "id": str(i), "target": venvs[i % 2]}})
-        data = _comm_reply(kernel, msg_id, HEAVY_TIMEOUT)
-        seconds.append(time.perf_counter() - started)
-        if not data.get("ok"):
-            raise BenchError(f"switch refused: {data.get('error')}")
-    shutil.rmtree(os.path.dirname(venvs[0]), ignore_errors=True)
-    return {"change_env_ms": statistics.median(seconds) * 1000}
+    try:
+        for i in range(SWITCHES):
+            request = {"request": "switch", "id": str(i), "target": venvs[i % 2]}
+            if strategy:
+                request["strategy"] = strategy
+            started = time.perf_counter()
+            msg_id = client.send(client.shell, "comm_msg", {"comm_id": comm_id, "data": request})
+            data = _comm_reply(kernel, msg_id, HEAVY_TIMEOUT)
+            seconds.append(time.perf_counter() - started)
+            if not data.get("ok"):
+                raise BenchError(f"switch refused: {data.get('error')}")
+            if strategy and data.get("strategy") != strategy:
+                raise BenchError(f"asked for a {strategy} switch, got {data.get('strategy')}")
+    finally:
+        shutil.rmtree(os.path.dirname(venvs[0]), ignore_errors=True)
+    return statistics.median(seconds) * 1000
+
+
+def _is_pyswitch(kernel):
+    client = kernel.client
+    info = _ok(client.reply(client.shell, client.send(client.shell, "kernel_info_request"), REPLY_TIMEOUT))
+    return info["content"]["implementation"] == "pyswitch"
+
+
+@step(Row("change_env_ms", f"change environment: switch send → reply, median of {SWITCHES} (ipykernel: restart)", "ms"))
+def change_environment(kernel):
+    """pyswitch switches in-process between two venvs; an ipykernel user can only restart the kernel."""
+    if not _is_pyswitch(kernel):
+        return {"change_env_ms": kernel.restart_ms()}
+    return {"change_env_ms": _switch_median_ms(kernel)}
+
+
+# Issue 5's target: at most 0.3 of ipykernel's restart, the only way its users have to change environment.
+@step(Row("change_env_reexec_ms", f"change environment by re-exec: switch send → reply, median of {SWITCHES} "
+          "(ipykernel: restart)", "ms"))
+def change_environment_by_reexec(kernel):
+    """The same two venvs, the switch asked to re-exec (as numpy or another installation would force)."""
+    if not _is_pyswitch(kernel):
+        return {"change_env_reexec_ms": kernel.restart_ms()}
+    return {"change_env_reexec_ms": _switch_median_ms(kernel, "re-exec")}
 
 
 @step(Row("restart_ms", "restart → first kernel_info_reply", "ms"))

@@ -2,6 +2,7 @@
 
 #include <Python.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -112,6 +113,10 @@ std::string extend_sys_path(const std::vector<std::string>& paths) {
 
 std::string initialize_python(const InitOptions& options) {
   if (!register_host_module()) return "cannot register the _pyswitch_host module";
+  // For tests of what follows a failed init (DESIGN fact 7): PYSWITCH_FAULT_INIT names an interpreter
+  // whose init fails, as a broken environment's would, without an interpreter being touched.
+  const char* fault = std::getenv("PYSWITCH_FAULT_INIT");
+  if (fault && options.executable == fault) return "initialisation failed (PYSWITCH_FAULT_INIT)";
   std::string error = initialize_with_config(options);
   if (!error.empty()) return error;
   return extend_sys_path(options.paths);

@@ -1,4 +1,6 @@
 // The `pyswitch` command.
+import * as path from 'path';
+
 import { EmbeddedPython } from '../interpreter/embedded-python';
 import { defaultPython, pythonInfo } from '../interpreter/python-info';
 import { readConnectionFile } from '../transport/connection-file';
@@ -21,6 +23,7 @@ async function runKernel(argv: string[]): Promise<void> {
   const file = args.option('-f', '--connection-file');
   const python = args.option('--python') ?? defaultPython();
   const env = args.option('--env');
+  const resumeFile = args.option('--resume'); // a re-exec switch's new image (see server/resume-state.ts)
   args.rejectUnknown();
   if (!file) throw new Error('kernel needs -f CONNECTION_FILE');
   const connection = readConnectionFile(file);
@@ -28,8 +31,11 @@ async function runKernel(argv: string[]): Promise<void> {
   const info = env ? await pythonInfo(await environmentInterpreter(env, system.sysExecutable)) : system;
   const interpreter = new EmbeddedPython(info);
   // The protocol stack (zeromq, crypto) loads while Python initialises on its own thread.
-  const { Kernel } = await import('../server/kernel');
-  await Kernel.start(connection, interpreter, info, system.sysExecutable);
+  const [{ Kernel }, { ProcessImage }, resume] = await Promise.all([
+    import('../server/kernel'), import('../server/process-image'),
+    resumeFile ? import('../server/resume-state').then(({ takeResumeState }) => takeResumeState(resumeFile)) : undefined,
+  ]);
+  await Kernel.start(connection, interpreter, info, new ProcessImage(path.resolve(file), system.sysExecutable, info.majorMinor), resume);
 }
 
 async function runConsole(argv: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import * as path from 'path';
 
 import { PythonInfo } from './python-info';
 import { PACKAGE_ROOT, buildCommandFor, nativeAddonPath } from './native-build';
+import { processAddon } from './process-addon';
 import { OutputFds, routeProcessOutput } from './process-output';
 
 export interface IopubEvent {
@@ -62,9 +63,6 @@ interface InterpreterAddon {
   pythonVersion: string;
   originalOutput(): OutputFds;
 }
-interface LoaderAddon {
-  loadGlobal(libraryPath: string): void;
-}
 
 export const LANG_DIR = path.join(PACKAGE_ROOT, 'kernel', 'lang');
 
@@ -86,8 +84,7 @@ function loadAddon(info: PythonInfo): InterpreterAddon {
   if (!fs.existsSync(addonPath)) {
     throw new Error(`no native build for Python ${info.majorMinor}: run \`${buildCommandFor(info.executable)}\``);
   }
-  const loader = require(nativeAddonPath(info.majorMinor, 'pyswitch_loader')) as LoaderAddon;
-  loader.loadGlobal(info.libpython);
+  processAddon(info.majorMinor).loadGlobal(info.libpython);
   return require(addonPath) as InterpreterAddon;
 }
 

@@ -6,14 +6,20 @@ import { Content, FieldError, ParseResult, parse, read } from './fields';
 export const ENV_COMM_TARGET = 'pyswitch.env';
 
 export type EnvRequest =
-  | { request: 'switch'; id: string | null; target: string }
+  | { request: 'switch'; id: string | null; target: string; strategy: 'in-process' | 're-exec' | null }
   | { request: 'current'; id: string | null }
   | { request: 'discover'; id: string | null; roots: string[]; depth: number | null };
 
 export type EnvErrorCode = SwitchErrorCode | 'needs_reexec' | 'bad_request';
 
+// What a successful switch drops: the user's variables, and the interpreter's own comms (widgets).
+export interface Lost {
+  variables: true;
+  comms: number;
+}
+
 export type EnvReply =
-  | { reply: 'switch'; id: string | null; ok: true; env: EnvInfo; previous: EnvInfo; strategy: 'in-process'; elapsed_ms: number }
+  | { reply: 'switch'; id: string | null; ok: true; env: EnvInfo; previous: EnvInfo; strategy: 'in-process' | 're-exec'; elapsed_ms: number; lost: Lost }
   | { reply: 'switch'; id: string | null; ok: false; env: EnvInfo; error: { code: EnvErrorCode; message: string }; restored: boolean }
   | { reply: 'current'; id: string | null; env: EnvInfo }
   | { reply: 'discover'; id: string | null; envs: DiscoveredEnv[] }
@@ -30,7 +36,11 @@ export function parseEnvRequest(data: Content): ParseResult<EnvRequest> {
     const request = read(data, 'request', 'string');
     switch (request) {
       case 'switch':
-        return { request, id, target: read(data, 'target', 'string') };
+        const strategy = read(data, 'strategy', 'string', null);
+        if (strategy !== null && strategy !== 'in-process' && strategy !== 're-exec') {
+          throw new FieldError('"strategy" must be in-process or re-exec');
+        }
+        return { request, id, target: read(data, 'target', 'string'), strategy };
       case 'current':
         return { request, id };
       case 'discover': {

@@ -37,6 +37,12 @@ export class Session {
     return encode({ header: this.header(msgType), parent_header: parentHeader as ParentHeader, content, ...extra }, this.signer);
   }
 
+  // A received message signed again as it was (a re-exec carries unserved requests to the new image,
+  // whose replay guard has not seen them).
+  resign(message: Message): Buffer[] {
+    return encode(message, this.signer);
+  }
+
   decode(frames: Buffer[]): DecodeResult {
     return decode(frames, this.signer, this.replay);
   }

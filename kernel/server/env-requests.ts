@@ -4,24 +4,30 @@
 // after the request that asked for it.
 import { DEFAULT_DEPTH, discover } from '../envs';
 import { ENV_COMM_TARGET, EnvChanged, EnvReply, EnvRequest, parseEnvRequest } from '../protocol/env-messages';
+import { ParentHeader } from '../protocol/header';
 import { Content, parseCommMessage, parseCommOpen } from '../protocol/messages';
 import { Message } from '../protocol/wire';
-import { EnvironmentSwitcher, InterpreterLost } from './env-switch';
+import { EnvironmentSwitcher } from './env-switch';
 import { log } from './log';
 import { Publisher } from './publisher';
 import { PythonSession } from './python-session';
+import { PendingSwitch, ReplyTo } from './resume-state';
 
 const DISCOVER_TIMEOUT_MS = 10_000;
 
+type SwitchRequest = EnvRequest & { request: 'switch' };
+type SwitchReply = EnvReply & { reply: 'switch' };
+
 export class EnvRequests {
   private readonly open = new Set<string>();
-  private scheduled: { request: EnvRequest & { request: 'switch' }; parent: Message } | undefined;
+  private scheduled: { request: SwitchRequest; parent: Message } | undefined;
 
   constructor(
     private readonly publisher: Publisher,
     private readonly switcher: EnvironmentSwitcher,
     private readonly majorMinor: string,
-    private readonly onInterpreterLost: (error: InterpreterLost) => void,
+    // Carries a switch on in a new image of the process (re-exec), which reports it: never returns.
+    private readonly handOff: (pending: PendingSwitch) => Promise<never>,
   ) {}
 
   // Whether a comm message is for us: an open of our target, or a message to one of our comms.
@@ -33,6 +39,15 @@ export class EnvRequests {
 
   commInfo(): Record<string, { target_name: string }> {
     return Object.fromEntries([...this.open].map((id) => [id, { target_name: ENV_COMM_TARGET }]));
+  }
+
+  // The open comms, which a re-exec carries over to the new image (the frontend keeps them open).
+  openComms(): string[] {
+    return [...this.open];
+  }
+
+  adopt(commIds: string[]): void {
+    for (const id of commIds) this.open.add(id);
   }
 
   // A request in comm_open or comm_msg data is served in the shell queue, so never inside a running cell.
@@ -58,81 +73,79 @@ export class EnvRequests {
     if (!request.ok) {
       const id = typeof data.id === 'string' ? data.id : null;
       const reply = typeof data.request === 'string' ? data.request : 'error';
-      return this.send(commId, { reply, id, ok: false, error: { code: 'bad_request', message: request.error } }, message);
+      return this.send(commId, { reply, id, ok: false, error: { code: 'bad_request', message: request.error } }, message.header);
     }
-    try {
-      const reply = await this.reply(request.value, message, python);
-      await this.send(commId, reply, message);
-      if (reply.reply === 'switch' && reply.ok) await this.broadcast({ event: 'env_changed', env: reply.env }, message);
-    } catch (error) {
-      if (!(error instanceof InterpreterLost)) throw error;
-      const env = await this.switcher.current();
-      await this.send(commId, { reply: 'switch', id: request.value.id, ok: false, env,
-        error: { code: 'init_failed', message: error.message }, restored: false }, message);
-      this.onInterpreterLost(error);
-    }
+    const replyTo: ReplyTo = { parent: message.header, commId, requestId: request.value.id };
+    if (request.value.request === 'switch') return this.runSwitch(request.value, replyTo, message, python);
+    await this.send(commId, await this.inquire(request.value), message.header);
   }
 
   // A question from the pyswitch module in a cell; a switch is only scheduled (the cell is still running).
   async answerFromCell(data: Content, parent: Message): Promise<object> {
     const request = parseEnvRequest(data);
     if (!request.ok) return { ok: false, error: { code: 'bad_request', message: request.error } };
-    if (request.value.request !== 'switch') return this.reply(request.value, parent);
+    if (request.value.request !== 'switch') return this.inquire(request.value);
     this.scheduled = { request: request.value, parent };
     return { reply: 'switch', id: request.value.id, scheduled: true };
   }
 
-  // Runs the switch a cell asked for, once that request is answered, and tells the cell how it went.
+  // Runs the switch a cell asked for, once that request is answered; the outcome goes to the cell.
   async runScheduledSwitch(python: PythonSession): Promise<void> {
     const scheduled = this.scheduled;
     this.scheduled = undefined;
     if (!scheduled) return;
     const { request, parent } = scheduled;
-    let reply: EnvReply;
-    try {
-      reply = await this.reply(request, parent, python);
-    } catch (error) {
-      if (!(error instanceof InterpreterLost)) throw error;
-      await this.say(parent, 'stderr', `pyswitch: ${error.message}; the kernel restarts\n`);
-      this.onInterpreterLost(error);
-      return;
-    }
-    if (reply.reply !== 'switch') return;
-    if (reply.ok) {
+    await this.runSwitch(request, { parent: parent.header, commId: null, requestId: request.id }, parent, python);
+  }
+
+  // In the new image after a re-exec: the outcome of the switch the previous image handed over.
+  async finishHandOff(pending: PendingSwitch): Promise<void> {
+    const { replyTo } = pending;
+    await this.report(replyTo, pending.failure
+      ? { reply: 'switch', id: replyTo.requestId, ok: false, env: pending.target, error: pending.failure, restored: true }
+      : { reply: 'switch', id: replyTo.requestId, ok: true, env: pending.target, previous: pending.previous,
+        strategy: 're-exec', elapsed_ms: Date.now() - pending.startedAt, lost: pending.lost });
+  }
+
+  private async runSwitch(request: SwitchRequest, replyTo: ReplyTo, message: Message, python: PythonSession): Promise<void> {
+    const outcome = await this.switcher.switch(request.target, python, message, request.strategy ?? undefined);
+    if ('reexec' in outcome) await this.handOff({ ...outcome.reexec, replyTo });
+    else await this.report(replyTo, { reply: 'switch', id: request.id, ...outcome });
+  }
+
+  // A switch's reply goes to the comm that asked, or as a line of output to the cell that did; a
+  // successful one also tells every open comm.
+  private async report(replyTo: ReplyTo, reply: SwitchReply): Promise<void> {
+    const { parent, commId } = replyTo;
+    if (commId !== null) {
+      await this.send(commId, reply, parent);
+    } else if (reply.ok) {
       await this.say(parent, 'stdout', `pyswitch: switched to ${reply.env.kind} ${reply.env.root} (Python ${reply.env.version}, ` +
-        `${reply.strategy}, ${reply.elapsed_ms} ms); variables start afresh\n`);
-      await this.broadcast({ event: 'env_changed', env: reply.env }, parent);
+        `${reply.strategy}, ${Math.round(reply.elapsed_ms)} ms); variables start afresh\n`);
     } else {
       await this.say(parent, 'stderr', `pyswitch: not switched (${reply.error.code}): ${reply.error.message}\n`);
     }
+    if (reply.ok) await this.broadcast({ event: 'env_changed', env: reply.env }, parent);
   }
 
-  private say(parent: Message, name: 'stdout' | 'stderr', text: string): Promise<void> {
+  private say(parent: ParentHeader, name: 'stdout' | 'stderr', text: string): Promise<void> {
     return this.publisher.publish('stream', { name, text }, parent);
   }
 
-  private async reply(request: EnvRequest, message: Message, python?: PythonSession): Promise<EnvReply> {
+  private async inquire(request: Exclude<EnvRequest, SwitchRequest>): Promise<EnvReply> {
     const { id } = request;
-    switch (request.request) {
-      case 'current':
-        return { reply: 'current', id, env: await this.switcher.current() };
-      case 'discover': {
-        const envs = await discover(request.roots, {
-          depth: request.depth ?? DEFAULT_DEPTH, timeoutMs: DISCOVER_TIMEOUT_MS, majorMinor: this.majorMinor, cwd: process.cwd(),
-        });
-        return { reply: 'discover', id, envs };
-      }
-      case 'switch':
-        if (!python) throw new Error('a switch needs the interpreter');
-        return { reply: 'switch', id, ...(await this.switcher.switch(request.target, python, message)) };
-    }
+    if (request.request === 'current') return { reply: 'current', id, env: await this.switcher.current() };
+    const envs = await discover(request.roots, {
+      depth: request.depth ?? DEFAULT_DEPTH, timeoutMs: DISCOVER_TIMEOUT_MS, majorMinor: this.majorMinor, cwd: process.cwd(),
+    });
+    return { reply: 'discover', id, envs };
   }
 
-  private async broadcast(event: EnvChanged, parent: Message): Promise<void> {
+  private async broadcast(event: EnvChanged, parent: ParentHeader): Promise<void> {
     await Promise.all([...this.open].map((commId) => this.send(commId, event, parent)));
   }
 
-  private send(commId: string, data: EnvReply | EnvChanged, parent: Message): Promise<void> {
+  private send(commId: string, data: EnvReply | EnvChanged, parent: ParentHeader): Promise<void> {
     return this.publisher.publish('comm_msg', { comm_id: commId, data }, parent);
   }
 }

@@ -12,7 +12,8 @@ type PythonExecuteResult =
   | ({ status: 'error'; user_expressions: Content; payload?: Content[] } & ErrorFields);
 
 export class Executor {
-  private executionCount = 1;
+  // The kernel's counter: it goes on across environment switches, re-exec included.
+  executionCount = 1;
 
   constructor(private readonly publisher: Publisher, private readonly history: History) {}
 

@@ -1,6 +1,9 @@
 // The kernel: binds the channels, starts the interpreter, and routes each request to its handler.
 // Shell requests are served in order; control requests at once, even while a cell runs.
+import * as fs from 'fs';
+
 import { EmbeddedPython } from '../interpreter/embedded-python';
+import { processAddon } from '../interpreter/process-addon';
 import { PythonInfo } from '../interpreter/python-info';
 import {
   CommInfoReply, CommInfoRequest, CompleteReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
@@ -15,6 +18,8 @@ import { KernelSockets } from '../transport/kernel-sockets';
 import { serveComm } from './comms';
 import { EnvRequests } from './env-requests';
 import { EnvironmentSwitcher } from './env-switch';
+import { ProcessImage } from './process-image';
+import { PendingSwitch, ResumeState, writeResumeState } from './resume-state';
 import { Executor } from './execute';
 import { History } from './history';
 import { log } from './log';
@@ -24,7 +29,7 @@ import { ShellQueue } from './shell-queue';
 
 const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
 const STOP_TIMEOUT_MS = 3000;
-const LOST_INTERPRETER_EXIT_MS = 200; // time for the failure reply to leave
+const FLUSH_BEFORE_REEXEC_MS = 50;
 
 // A handler answers through `respond`, and may go on working after the reply is out.
 type Respond = (content: object) => Promise<void>;
@@ -38,6 +43,9 @@ export class Kernel {
   private readonly executor: Executor;
   private readonly shellQueue: ShellQueue;
   private python!: PythonSession;
+  private interpreter!: EmbeddedPython;
+  private image!: ProcessImage;
+  private switcher!: EnvironmentSwitcher;
   private envRequests!: EnvRequests;
   private ready!: Promise<void>;
   private stopping = false;
@@ -52,23 +60,78 @@ export class Kernel {
     this.routes = { shell: new Map(Object.entries(this.handlers('shell'))), control: new Map(Object.entries(this.handlers('control'))) };
   }
 
-  // `system`: the interpreter "" and "system" switch back to (the one the kernel was installed for).
-  static async start(connection: ConnectionInfo, python: EmbeddedPython, info: PythonInfo, system: string): Promise<Kernel> {
+  // `image`: how this process was started, to start it again in another environment (a re-exec switch);
+  // with `resume`, it is such a new image, and finishes the switch the previous one handed over.
+  static async start(connection: ConnectionInfo, python: EmbeddedPython, info: PythonInfo, image: ProcessImage, resume?: ResumeState): Promise<Kernel> {
     const sockets = await KernelSockets.bind(connection);
     const kernel = new Kernel(sockets, connection);
-    await kernel.publisher.status('starting'); // held until a frontend subscribes
-    // PATH as it is now is the baseline every switch rebuilds PATH from.
-    const switcher = new EnvironmentSwitcher(info, system, process.env.PATH ?? '');
-    kernel.envRequests = new EnvRequests(kernel.publisher, switcher, info.majorMinor, (error) => kernel.loseInterpreter(error));
+    kernel.image = image;
+    kernel.interpreter = python;
+    if (!resume) await kernel.publisher.status('starting'); // held until a frontend subscribes
+    // PATH at the kernel's first start is the baseline every switch rebuilds PATH from.
+    kernel.switcher = new EnvironmentSwitcher(info, image.system, resume?.baselinePath ?? process.env.PATH ?? '');
+    kernel.envRequests = new EnvRequests(kernel.publisher, kernel.switcher, info.majorMinor, (pending) => kernel.reexec(pending));
     kernel.ready = PythonSession.start(python, info, kernel.publisher, {
       askInput: (parent, prompt, password) => void kernel.askInput(parent, prompt, password),
       answer: (parent, request) => kernel.envRequests.answerFromCell(request, parent),
     }).then((session) => {
       kernel.python = session;
     });
+    if (resume) {
+      kernel.executor.executionCount = resume.executionCount;
+      kernel.envRequests.adopt(resume.envComms);
+    }
     kernel.listen();
-    await kernel.ready;
+    try {
+      await kernel.ready;
+    } catch (error) {
+      if (!resume || resume.pending.failure) throw error;
+      // The target's interpreter did not start in this image: the previous environment comes back in the
+      // next one, which reports the failure.
+      const { previous } = resume.pending;
+      return kernel.reexec({ ...resume.pending, target: previous, failure: { code: 'init_failed',
+        message: `the interpreter of ${resume.pending.target.root} failed to start (${error instanceof Error ? error.message : String(error)})` } },
+      resume.queued);
+    }
+    if (resume) await kernel.resume(resume);
     return kernel;
+  }
+
+  private async resume(state: ResumeState): Promise<void> {
+    await this.envRequests.finishHandOff(state.pending);
+    await this.publisher.status('idle', state.pending.replyTo.parent); // the switch request's own, lost with the old image
+    for (const encoded of state.queued) this.receive(encoded.map((frame) => Buffer.from(frame, 'base64')), (m) => this.shellQueue.push(m));
+  }
+
+  // Carries a switch on in a new image of this process (DESIGN.md, switching step 3): the same PID and
+  // ports; the kernel's state, the requests not served yet and the switch to report go along in a resume
+  // file. `carried`: requests an image that failed to start had been handed, passed on unread.
+  private async reexec(pending: PendingSwitch, carried: string[][] = []): Promise<never> {
+    const queued = this.shellQueue.take(() => true).map((m) => this.session.resign(m).map((frame) => frame.toString('base64')));
+    const file = writeResumeState({
+      executionCount: this.executor.executionCount,
+      baselinePath: this.switcher.baselinePath,
+      envComms: this.envRequests.openComms(),
+      queued: [...carried, ...queued],
+      pending,
+    });
+    try {
+      await this.interpreter.stop(); // finalize: fds 1 and 2 go back to what the new image must inherit
+    } catch (error) {
+      log(`the interpreter did not stop cleanly before the re-exec: ${String(error)}`);
+    }
+    this.sockets.close();
+    // zmq's I/O thread sends what is still queued (replies already given) as the sockets close; execve
+    // would cut it off. On loopback this takes well under the pause.
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_BEFORE_REEXEC_MS));
+    const { argv, env } = this.image.for(pending.target, this.switcher.baselinePath, file);
+    try {
+      processAddon(this.image.majorMinor).replaceProcess(argv[0], argv, env);
+    } catch (error) {
+      log(`exiting: ${String(error)}`);
+    }
+    fs.rmSync(file, { force: true });
+    process.exit(1);
   }
 
   private listen(): void {
@@ -211,14 +274,6 @@ export class Kernel {
     const reply = await this.python.request<CommInfoReply>('comm_info', request, message);
     const ours = request.target_name === null || request.target_name === ENV_COMM_TARGET ? this.envRequests.commInfo() : {};
     return { ...reply, comms: { ...reply.comms, ...ours } };
-  }
-
-  // An environment switch failed past the finalize (DESIGN fact 7): rather than serve without an
-  // interpreter, the kernel exits once the failure has been reported, and the frontend's restarter
-  // brings up a fresh one.
-  private loseInterpreter(error: Error): void {
-    log(`exiting: ${error.message}`);
-    setTimeout(() => process.exit(1), LOST_INTERPRETER_EXIT_MS);
   }
 
   // Ends the process once the reply is out: the running cell is interrupted, the interpreter finalized.

@@ -30,6 +30,7 @@ import { ShellQueue } from './shell-queue';
 const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
 const STOP_TIMEOUT_MS = 3000;
 const FLUSH_BEFORE_REEXEC_MS = 50;
+const PEER_RECONNECT_MS = 10_000; // frontends reconnect within ~100 ms (zmq's reconnect interval)
 
 // A handler answers through `respond`, and may go on working after the reply is out.
 type Respond = (content: object) => Promise<void>;
@@ -100,6 +101,8 @@ export class Kernel {
   private async resume(state: ResumeState): Promise<void> {
     await this.envRequests.finishHandOff(state.pending);
     await this.publisher.status('idle', state.pending.replyTo.parent); // the switch request's own, lost with the old image
+    if (state.queued.length === 0) return;
+    if (!(await this.sockets.shellPeer(PEER_RECONNECT_MS))) log('no frontend reconnected: replies to carried-over requests may be lost');
     for (const encoded of state.queued) this.receive(encoded.map((frame) => Buffer.from(frame, 'base64')), (m) => this.shellQueue.push(m));
   }
 

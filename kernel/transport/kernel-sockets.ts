@@ -13,6 +13,8 @@ export class KernelSockets {
   private readonly heartbeat = new zmq.Reply({ linger: 0 });
   private readonly senders: Record<RequestChannel | 'iopub', SerialSender>;
   private closed = false;
+  private shellPeers = 0;
+  private readonly shellPeerWaiters: (() => void)[] = [];
 
   private constructor() {
     this.routers = {
@@ -26,6 +28,23 @@ export class KernelSockets {
       stdin: new SerialSender(this.routers.stdin),
       iopub: new SerialSender(this.iopub),
     };
+    this.routers.shell.events.on('handshake', () => {
+      this.shellPeers += 1;
+      for (const wake of this.shellPeerWaiters.splice(0)) wake();
+    });
+  }
+
+  // Resolves true once a frontend's shell socket has completed its handshake, false after timeoutMs. A
+  // ROUTER drops replies to peers it does not know: requests carried over a re-exec must wait for this.
+  shellPeer(timeoutMs: number): Promise<boolean> {
+    if (this.shellPeers > 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.shellPeerWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   static async bind(info: ConnectionInfo): Promise<KernelSockets> {

@@ -86,7 +86,6 @@ export interface PythonReport {
   base_prefix: string;
   executable: string;
   sys_path: string[];
-  version: string; // sys.version: which build of the interpreter, not just its number
 }
 
 // What an interpreter itself reports, run the ordinary way (site enabled), without the -c script entry.
@@ -96,6 +95,11 @@ export function reportOf(executable: string): PythonReport {
   delete env.PYTHONPATH;
   const out = execFileSync(executable, ['-c', 'import sys, json; print(json.dumps({"prefix": sys.prefix, ' +
     '"exec_prefix": sys.exec_prefix, "base_prefix": sys.base_prefix, "executable": sys.executable, ' +
-    '"sys_path": sys.path[1:], "version": sys.version}))'], { env, cwd: '/' });
+    '"sys_path": sys.path[1:]}))'], { env, cwd: '/' });
   return JSON.parse(out.toString()) as PythonReport;
+}
+
+// sys.version as the interpreter itself reports it: tells two builds of one version number apart.
+export function sysVersion(executable: string): string {
+  return execFileSync(executable, ['-c', 'import sys; print(sys.version)'], { encoding: 'utf8' }).trim();
 }

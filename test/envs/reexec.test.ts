@@ -9,7 +9,7 @@ import { KernelClient } from '../../kernel/client/kernel-client';
 import { requestSwitch, switchRequest } from '../helpers/env-switch';
 import { useKernel } from '../helpers/kernel';
 import { parentId, stdoutOf, streamText } from '../helpers/messages';
-import { DEBIAN311, PY311, makeVenv, removeTree, reportOf, tempTree } from './fixtures';
+import { DEBIAN311, PY311, makeVenv, removeTree, sysVersion, tempTree } from './fixtures';
 import { expectStateOf } from './interpreter-state';
 
 jest.setTimeout(180_000);
@@ -73,9 +73,10 @@ test('pyenv 3.11.7 venv ↔ Debian 3.11.2 venv, both ways: each interpreter is t
     await expectReexec(client, at(name));
     const state = await expectStateOf(client, at(name), python(name));
     expect(state.prefix).toBe(at(name));
-    expect(await stdoutOf(client, 'import sys; print(sys.version)')).toBe(`${reportOf(python(name)).version}\n`);
+    const version = sysVersion(python(name));
+    expect(await stdoutOf(client, 'import sys; print(sys.version)')).toBe(`${version}\n`);
     const info = await client.request('shell', 'kernel_info_request');
-    expect((info.content.language_info as { version: string }).version).toBe((reportOf(python(name)).version.split(' ')[0]));
+    expect((info.content.language_info as { version: string }).version).toBe(version.split(' ')[0]);
   }
 }));
 

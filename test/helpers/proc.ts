@@ -2,13 +2,16 @@
 // or child processes (Linux only, as the kernel's re-exec is).
 import * as fs from 'fs';
 
+// What each open descriptor points to: a path, or a kind ("socket:", "pipe:", "anon_inode:[eventfd]").
+// Socket and pipe inode numbers are left out: they change whenever the kernel re-creates its sockets, and a
+// leak shows as more of a kind, not as other numbers.
 export function openFds(pid: number): string[] {
   const dir = `/proc/${pid}/fd`;
   return fs.readdirSync(dir).map((fd) => {
     try {
-      return fs.readlinkSync(`${dir}/${fd}`);
+      return fs.readlinkSync(`${dir}/${fd}`).replace(/^(socket|pipe):\[\d+\]$/, '$1:');
     } catch {
-      return '(closed while read)'; // readdir's own descriptor is gone by the time we look
+      return '(closed while read)'; // the process closed it between the listing and this read
     }
   });
 }

@@ -10,7 +10,7 @@ export type EnvRequest =
   | { request: 'current'; id: string | null }
   | { request: 'discover'; id: string | null; roots: string[]; depth: number | null };
 
-export type EnvErrorCode = SwitchErrorCode | 'needs_reexec' | 'bad_request';
+export type EnvErrorCode = SwitchErrorCode | 'bad_request';
 
 // What a successful switch drops: the user's variables, and the interpreter's own comms (widgets).
 export interface Lost {

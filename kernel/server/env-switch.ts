@@ -14,7 +14,7 @@ export type Strategy = 'in-process' | 're-exec';
 
 export type SwitchOutcome =
   | { ok: true; env: EnvInfo; previous: EnvInfo; strategy: Strategy; elapsed_ms: number; lost: Lost }
-  | { ok: false; env: EnvInfo; error: { code: SwitchErrorCode | 'needs_reexec'; message: string }; restored: boolean };
+  | { ok: false; env: EnvInfo; error: { code: SwitchErrorCode; message: string }; restored: boolean };
 
 // The switch goes on in a new image of the process, which reports its outcome.
 export interface Reexec {

@@ -29,7 +29,7 @@ import { ShellQueue } from './shell-queue';
 
 const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
 const STOP_TIMEOUT_MS = 3000;
-const FLUSH_BEFORE_REEXEC_MS = 50;
+const FLUSH_BEFORE_REEXEC_MS = 15;
 const PEER_RECONNECT_MS = 10_000; // frontends reconnect within ~100 ms (zmq's reconnect interval)
 
 // A handler answers through `respond`, and may go on working after the reply is out.

@@ -26,10 +26,15 @@ function bounded(promise, what) {
 async function run(kernel, code) {
   const future = kernel.requestExecute({ code });
   let stdout = '';
+  const seen = []; // what did arrive, for the error when something else does not
   future.onIOPub = (msg) => {
+    seen.push(msg.header.msg_type === 'status' ? msg.content.execution_state : msg.header.msg_type);
     if (msg.header.msg_type === 'stream' && msg.content.name === 'stdout') stdout += msg.content.text;
   };
-  const reply = await bounded(future.done, `execute reply to ${JSON.stringify(code)}`);
+  future.onReply = () => seen.push('execute_reply');
+  const reply = await bounded(future.done, `execute reply and idle for ${JSON.stringify(code)}`).catch((error) => {
+    throw new Error(`${error.message}; received: ${seen.join(', ') || 'nothing'}`);
+  });
   if (reply.content.status !== 'ok') throw new Error(`${code} failed: ${JSON.stringify(reply.content)}`);
   return stdout;
 }

@@ -102,7 +102,7 @@ export class Kernel {
     await this.envRequests.finishHandOff(state.pending);
     await this.publisher.status('idle', state.pending.replyTo.parent); // the switch request's own, lost with the old image
     if (state.queued.length === 0) return;
-    if (!(await this.sockets.shellPeer(PEER_RECONNECT_MS))) log('no frontend reconnected: replies to carried-over requests may be lost');
+    this.sockets.openReconnectWindow(PEER_RECONNECT_MS);
     for (const encoded of state.queued) this.receive(encoded.map((frame) => Buffer.from(frame, 'base64')), (m) => this.shellQueue.push(m));
   }
 

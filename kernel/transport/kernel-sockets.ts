@@ -7,14 +7,15 @@ import { SerialSender } from './serial-sender';
 
 export type RequestChannel = 'shell' | 'control' | 'stdin';
 
+const RECONNECT_RETRY_MS = 20;
+
 export class KernelSockets {
   private readonly routers: Record<RequestChannel, zmq.Router>;
   private readonly iopub = new zmq.XPublisher({ verbosity: 'allSubsUnsubs', linger: 1000 });
   private readonly heartbeat = new zmq.Reply({ linger: 0 });
   private readonly senders: Record<RequestChannel | 'iopub', SerialSender>;
   private closed = false;
-  private shellPeers = 0;
-  private readonly shellPeerWaiters: (() => void)[] = [];
+  private reconnectUntil = 0;
 
   private constructor() {
     this.routers = {
@@ -22,29 +23,44 @@ export class KernelSockets {
       control: new zmq.Router({ linger: 1000 }),
       stdin: new zmq.Router({ linger: 1000 }),
     };
+    const routed = (router: zmq.Router) => ({ send: (frames: Buffer[]) => this.sendRouted(router, frames) });
     this.senders = {
-      shell: new SerialSender(this.routers.shell),
-      control: new SerialSender(this.routers.control),
-      stdin: new SerialSender(this.routers.stdin),
+      shell: new SerialSender(routed(this.routers.shell)),
+      control: new SerialSender(routed(this.routers.control)),
+      stdin: new SerialSender(routed(this.routers.stdin)),
       iopub: new SerialSender(this.iopub),
     };
-    this.routers.shell.events.on('handshake', () => {
-      this.shellPeers += 1;
-      for (const wake of this.shellPeerWaiters.splice(0)) wake();
-    });
   }
 
-  // Resolves true once a frontend's shell socket has completed its handshake, false after timeoutMs. A
-  // ROUTER drops replies to peers it does not know: requests carried over a re-exec must wait for this.
-  shellPeer(timeoutMs: number): Promise<boolean> {
-    if (this.shellPeers > 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.shellPeerWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+  // After a re-exec the frontends' sockets reconnect within ~100 ms, but a ROUTER drops what is sent to a
+  // peer it does not know yet. For `ms`, sends to unknown peers wait for them instead (ROUTER_MANDATORY,
+  // retried), so the replies to requests carried over from the previous image reach their frontends.
+  openReconnectWindow(ms: number): void {
+    this.reconnectUntil = Date.now() + ms;
+    for (const router of Object.values(this.routers)) {
+      router.mandatory = true;
+      router.sendTimeout = ms;
+    }
+    setTimeout(() => {
+      this.reconnectUntil = 0;
+      for (const router of Object.values(this.routers)) {
+        router.mandatory = false;
+        router.sendTimeout = -1;
+      }
+    }, ms).unref();
+  }
+
+  private async sendRouted(router: zmq.Router, frames: Buffer[]): Promise<void> {
+    for (;;) {
+      try {
+        await router.send(frames);
+        return;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (Date.now() >= this.reconnectUntil || (code !== 'EHOSTUNREACH' && code !== 'EAGAIN')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RECONNECT_RETRY_MS));
+      }
+    }
   }
 
   static async bind(info: ConnectionInfo): Promise<KernelSockets> {

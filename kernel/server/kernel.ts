@@ -30,6 +30,7 @@ import { ShellQueue } from './shell-queue';
 const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
 const STOP_TIMEOUT_MS = 3000;
 const FLUSH_BEFORE_REEXEC_MS = 15;
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const PEER_RECONNECT_MS = 10_000; // frontends reconnect within ~100 ms (zmq's reconnect interval)
 
 // A handler answers through `respond`, and may go on working after the reply is out.
@@ -110,7 +111,17 @@ export class Kernel {
   // ports; the kernel's state, the requests not served yet and the switch to report go along in a resume
   // file. `carried`: requests an image that failed to start had been handed, passed on unread.
   private async reexec(pending: PendingSwitch, carried: string[][] = []): Promise<never> {
+    try {
+      await this.interpreter.stop(); // finalize: fds 1 and 2 go back to what the new image must inherit
+    } catch (error) {
+      log(`the interpreter did not stop cleanly before the re-exec: ${String(error)}`);
+    }
+    // Requests keep arriving into the queue until the sockets close: let the sockets hand over what they
+    // have received, then take the queue and close in one step. What frontends send from then on waits
+    // in their own sockets' queues for the new image.
+    await pause(FLUSH_BEFORE_REEXEC_MS);
     const queued = this.shellQueue.take(() => true).map((m) => this.session.resign(m).map((frame) => frame.toString('base64')));
+    this.sockets.close();
     const file = writeResumeState({
       executionCount: this.executor.executionCount,
       baselinePath: this.switcher.baselinePath,
@@ -118,15 +129,9 @@ export class Kernel {
       queued: [...carried, ...queued],
       pending,
     });
-    try {
-      await this.interpreter.stop(); // finalize: fds 1 and 2 go back to what the new image must inherit
-    } catch (error) {
-      log(`the interpreter did not stop cleanly before the re-exec: ${String(error)}`);
-    }
-    this.sockets.close();
     // zmq's I/O thread sends what is still queued (replies already given) as the sockets close; execve
     // would cut it off. On loopback this takes well under the pause.
-    await new Promise((resolve) => setTimeout(resolve, FLUSH_BEFORE_REEXEC_MS));
+    await pause(FLUSH_BEFORE_REEXEC_MS);
     const { argv, env } = this.image.for(pending.target, this.switcher.baselinePath, file);
     try {
       processAddon(this.image.majorMinor).replaceProcess(argv[0], argv, env);

@@ -80,6 +80,7 @@ export class Kernel {
       kernel.python = session;
     });
     if (resume) {
+      kernel.publisher.awaitSubscribers(resume.iopubSubscribers, PEER_RECONNECT_MS);
       kernel.executor.executionCount = resume.executionCount;
       kernel.envRequests.adopt(resume.envComms);
     }
@@ -126,6 +127,7 @@ export class Kernel {
       executionCount: this.executor.executionCount,
       baselinePath: this.switcher.baselinePath,
       envComms: this.envRequests.openComms(),
+      iopubSubscribers: this.publisher.subscribers,
       queued: [...carried, ...queued],
       pending,
     });

@@ -15,13 +15,29 @@ const MAX_HELD_MESSAGES = 10_000;
 export class Publisher {
   private subscriptions = 0;
   private held: Buffer[][] = [];
+  // Subscribers to wait for before releasing held messages (after a re-exec: as many as were there).
+  private expected = 1;
 
   constructor(private readonly sockets: KernelSockets, private readonly session: Session) {}
+
+  get subscribers(): number {
+    return this.subscriptions;
+  }
+
+  // After a re-exec, `count` frontends' SUB sockets reconnect one by one (jupyter_server has several):
+  // hold messages until all are back, or `ms` have passed, so none of them misses the switch's outcome.
+  awaitSubscribers(count: number, ms: number): void {
+    this.expected = Math.max(1, count);
+    setTimeout(() => {
+      this.expected = 1;
+      void this.release();
+    }, ms).unref();
+  }
 
   // `extra`: the message's own metadata and binary buffers (comm messages carry them).
   publish(msgType: string, content: Buffer | object, parent: Parent = {}, extra: Pick<Outgoing, 'metadata' | 'buffers'> = {}): Promise<void> {
     const frames = this.session.frames(msgType, content, parent, extra);
-    if (this.subscriptions > 0) return this.sockets.send('iopub', frames);
+    if (this.held.length === 0 && this.subscriptions >= this.expected) return this.sockets.send('iopub', frames);
     if (this.held.length === MAX_HELD_MESSAGES) this.held.shift(); // the oldest matter least to a late subscriber
     this.held.push(frames);
     return Promise.resolve();
@@ -30,10 +46,16 @@ export class Publisher {
   async subscriptionChanged(subscribed: boolean, topic: Buffer): Promise<void> {
     this.subscriptions = Math.max(0, this.subscriptions + (subscribed ? 1 : -1));
     if (!subscribed) return;
+    await this.welcome(topic);
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
+    if (this.subscriptions < this.expected) return;
     const held = this.held;
     this.held = [];
     // All enqueued at once, so nothing published meanwhile can overtake them.
-    await Promise.all([this.welcome(topic), ...held.map((frames) => this.sockets.send('iopub', frames))]);
+    await Promise.all(held.map((frames) => this.sockets.send('iopub', frames)));
   }
 
   status(state: ExecutionState, parent: Parent = {}): Promise<void> {

@@ -31,6 +31,7 @@ export interface ResumeState {
   executionCount: number;
   baselinePath: string; // PATH at the first start, which every switch rebuilds PATH from
   envComms: string[];
+  iopubSubscribers: number; // frontends' SUB sockets connected when the previous image went
   queued: string[][]; // shell requests not served yet, as signed frames (base64)
   pending: PendingSwitch;
 }

@@ -25,3 +25,9 @@ export function environFor(env: EnvInfo, baselinePath: string): EnvironChange {
     unset: [...unset, other],
   };
 }
+
+// Sets and unsets the variables of `change` in `environ` (process.env, or a child's copy of it).
+export function applyEnvironChange(environ: NodeJS.ProcessEnv, change: EnvironChange): void {
+  for (const [name, value] of Object.entries(change.set)) environ[name] = value;
+  for (const name of change.unset) delete environ[name];
+}

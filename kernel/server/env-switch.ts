@@ -4,6 +4,7 @@
 // process, the same PID and ports). Everything that can be checked first is checked first, so a refused
 // switch leaves the interpreter and the user's variables as they were.
 import { EnvError, EnvInfo, SwitchErrorCode, SwitchPlan, preflight, resolveTarget } from '../envs';
+import { applyEnvironChange } from '../envs/environ';
 import { PythonInfo } from '../interpreter/python-info';
 import { Lost } from '../protocol/env-messages';
 import { Message } from '../protocol/wire';
@@ -103,8 +104,7 @@ export class EnvironmentSwitcher {
 function applyEnviron(plan: SwitchPlan): () => void {
   const names = [...Object.keys(plan.environ.set), ...plan.environ.unset];
   const saved = new Map(names.map((name) => [name, process.env[name]]));
-  for (const [name, value] of Object.entries(plan.environ.set)) process.env[name] = value;
-  for (const name of plan.environ.unset) delete process.env[name];
+  applyEnvironChange(process.env, plan.environ);
   return () => {
     for (const [name, value] of saved) {
       if (value === undefined) delete process.env[name];

@@ -1,7 +1,7 @@
 // How this kernel process was started, so that a re-exec can start it again, the same way, in another
 // environment: the same node and flags, the same connection file and system interpreter.
 import type { EnvInfo } from '../envs';
-import { environFor } from '../envs/environ';
+import { applyEnvironChange, environFor } from '../envs/environ';
 
 export class ProcessImage {
   constructor(
@@ -15,9 +15,7 @@ export class ProcessImage {
     const argv = [process.execPath, ...process.execArgv, process.argv[1], 'kernel', '-f', this.connectionFile,
       '--python', this.system, '--env', env.executable, '--resume', resumeFile];
     const environ: NodeJS.ProcessEnv = { ...process.env };
-    const change = environFor(env, baselinePath);
-    for (const [name, value] of Object.entries(change.set)) environ[name] = value;
-    for (const name of change.unset) delete environ[name];
+    applyEnvironChange(environ, environFor(env, baselinePath));
     return { argv, env: Object.entries(environ).map(([name, value]) => `${name}=${value ?? ''}`) };
   }
 }

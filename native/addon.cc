@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "js_error.h"
 #include "original_output.h"
 #include "python_runtime.h"
 
@@ -29,8 +30,7 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
   explicit Interpreter(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Interpreter>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsFunction()) {
-      Napi::TypeError::New(env, "new Interpreter(onEvents): onEvents must be a function")
-          .ThrowAsJavaScriptException();
+      ThrowTypeError(env, "new Interpreter(onEvents): onEvents must be a function");
       return;
     }
     wake_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "pyswitch-events", 0, 1);
@@ -61,7 +61,7 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
 
   bool Alive(Napi::Env env) {
     if (runtime_) return true;
-    Napi::Error::New(env, "the interpreter is closed").ThrowAsJavaScriptException();
+    ThrowError(env, "PYSWITCH_CLOSED", "the interpreter is closed");
     return false;
   }
 
@@ -90,7 +90,7 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
   // {executable, paths, explicit?: {baseExecutable, home, moduleSearchPaths}}
   static bool ReadInitOptions(Napi::Value value, InitOptions* init) {
     if (!value.IsObject()) {
-      Napi::TypeError::New(value.Env(), "expected {executable, paths, explicit?}").ThrowAsJavaScriptException();
+      ThrowTypeError(value.Env(), "expected {executable, paths, explicit?}");
       return false;
     }
     Napi::Object options = value.As<Napi::Object>();
@@ -111,7 +111,7 @@ class Interpreter : public Napi::ObjectWrap<Interpreter> {
     if (!Alive(env)) return env.Undefined();
     std::vector<std::string> buffers;
     if (!info[0].IsString() || !info[1].IsBuffer() || !BuffersOf(info[2], &buffers)) {
-      Napi::TypeError::New(env, "call(method: string, payload: Buffer, buffers?: Buffer[])").ThrowAsJavaScriptException();
+      ThrowTypeError(env, "call(method: string, payload: Buffer, buffers?: Buffer[])");
       return env.Undefined();
     }
     Napi::Buffer<char> payload = info[1].As<Napi::Buffer<char>>();
@@ -187,6 +187,7 @@ Napi::Object ToJs(Napi::Env env, Event& event) {
     case Event::Kind::Reply:
       out.Set("kind", "reply");
       out.Set("ok", event.type == "ok");
+      if (event.type != "ok") out.Set("code", event.type);
       out.Set("payload", Napi::Buffer<char>::Copy(env, event.payload.data(), event.payload.size()));
       break;
     case Event::Kind::InputRequest:
@@ -197,6 +198,10 @@ Napi::Object ToJs(Napi::Env env, Event& event) {
     case Event::Kind::KernelRequest:
       out.Set("kind", "kernel-request");
       out.Set("payload", Napi::Buffer<char>::Copy(env, event.payload.data(), event.payload.size()));
+      break;
+    case Event::Kind::ThreadEnded:
+      out.Set("kind", "thread-ended");
+      out.Set("reason", event.payload);
       break;
   }
   return out;
@@ -217,7 +222,7 @@ Napi::Value OriginalOutputFds(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const OriginalOutput& fds = original_output();
   if (!fds.error.empty()) {
-    Napi::Error::New(env, "cannot keep the kernel's own stdout and stderr: " + fds.error).ThrowAsJavaScriptException();
+    ThrowError(env, "PYSWITCH_ORIGINAL_OUTPUT", "cannot keep the kernel's own stdout and stderr: " + fds.error);
     return env.Undefined();
   }
   Napi::Object out = Napi::Object::New(env);
@@ -229,7 +234,6 @@ Napi::Value OriginalOutputFds(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Interpreter", Interpreter::Define(env));
   exports.Set("originalOutput", Napi::Function::New<OriginalOutputFds>(env, "originalOutput"));
-  exports.Set("pythonVersion", Napi::String::New(env, PY_VERSION));
   return exports;
 }
 

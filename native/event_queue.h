@@ -8,11 +8,12 @@
 #include <vector>
 
 struct Event {
-  enum class Kind { Iopub, Reply, InputRequest, KernelRequest };
+  enum class Kind { Iopub, Reply, InputRequest, KernelRequest, ThreadEnded };
   Kind kind;
   uint64_t job;          // the request that caused it; the TypeScript side maps it to a parent header
-  std::string type;      // Iopub: msg_type. Reply: "ok" or "error". InputRequest: the prompt
-  std::string payload;   // Iopub: content JSON. Reply: JSON result or error text. KernelRequest: JSON
+  std::string type;      // Iopub: msg_type. Reply: "ok" or an error code. InputRequest: the prompt
+  std::string payload;   // Iopub: content JSON. Reply: JSON result or error text. KernelRequest: JSON.
+                         // ThreadEnded: why the Python thread ended
   bool password = false; // InputRequest only
   std::string metadata{};              // Iopub: the message's metadata JSON; empty means {}
   std::vector<std::string> buffers{};  // Iopub: binary frames after the content (comm messages)

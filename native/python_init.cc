@@ -87,7 +87,8 @@ std::string initialize_with_config(const InitOptions& options) {
     home.reset(Py_DecodeLocale(options.explicit_paths->home.c_str(), nullptr));
     if (!home) return "cannot decode the home path " + options.explicit_paths->home;
   }
-  Py_SetPath(nullptr);  // else the first path configuration sticks across re-inits (DESIGN fact 9)
+  // Else the first path configuration sticks across re-inits (docs/runtime-facts.md, fact 9).
+  Py_SetPath(nullptr);
   Py_SetProgramName(program_name.get());
   Py_SetPythonHome(home.get());
   Py_InitializeEx(0);
@@ -99,9 +100,14 @@ std::string initialize_with_config(const InitOptions& options) {
 
 #endif
 
+// As `python script.py` run from the working directory, and as ipykernel: "" first, so modules next to the
+// notebook import. An embedded interpreter gets no script entry (the python command adds it, not init).
+// The kernel's own package comes last, where it shadows nothing of the user's.
 std::string extend_sys_path(const std::vector<std::string>& paths) {
   PyObject* sys_path = PySys_GetObject("path");  // borrowed
   if (!sys_path || !PyList_Check(sys_path)) return "sys.path is missing";
+  PyRef working_directory(PyUnicode_FromString(""));
+  if (!working_directory || PyList_Insert(sys_path, 0, working_directory.get()) < 0) return take_python_error();
   for (const auto& path : paths) {
     PyRef entry(PyUnicode_DecodeFSDefault(path.c_str()));
     if (!entry || PyList_Append(sys_path, entry.get()) < 0) return take_python_error();
@@ -113,8 +119,9 @@ std::string extend_sys_path(const std::vector<std::string>& paths) {
 
 std::string initialize_python(const InitOptions& options) {
   if (!register_host_module()) return "cannot register the _pyswitch_host module";
-  // For tests of what follows a failed init (DESIGN fact 7): PYSWITCH_FAULT_INIT names an interpreter
-  // whose init fails, as a broken environment's would, without an interpreter being touched.
+  // A supported fault-injection switch (README, "Fault injection"), for tests of what follows a failed init
+  // (docs/runtime-facts.md, fact 7): PYSWITCH_FAULT_INIT names an interpreter whose init fails, as a broken
+  // environment's would, before any interpreter is touched. Unset, it costs one getenv per init.
   const char* fault = std::getenv("PYSWITCH_FAULT_INIT");
   if (fault && options.executable == fault) return "initialisation failed (PYSWITCH_FAULT_INIT)";
   std::string error = initialize_with_config(options);

@@ -1,11 +1,13 @@
-// Starting and stopping CPython. Everything here runs on the Python thread only (DESIGN fact 3).
+// Starting and stopping CPython. Everything here runs on the Python thread only
+// (docs/runtime-facts.md, fact 3).
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
 // An environment switch names the whole path configuration, computed beforehand by probing the target:
-// nothing is left to Python's own path calculation, whose results can stick across re-inits (fact 9).
+// nothing is left to Python's own path calculation, whose results can stick across re-inits
+// (docs/runtime-facts.md, fact 9).
 struct ExplicitPaths {
   std::string base_executable;
   std::string home;                              // the base installation's prefix (PYTHONHOME semantics)
@@ -14,7 +16,7 @@ struct ExplicitPaths {
 
 struct InitOptions {
   std::string executable;          // the interpreter whose configuration we take (a venv's bin/python, ...)
-  std::vector<std::string> paths;  // appended to sys.path after start (the kernel's own Python package)
+  std::vector<std::string> paths;  // appended to sys.path after start (the kernel's own Python package), after "" goes first
   std::optional<ExplicitPaths> explicit_paths;
 };
 

@@ -11,6 +11,11 @@ constexpr auto kStreamMaxDelay = std::chrono::milliseconds(20);
 constexpr size_t kStreamMaxBatch = 256 * 1024;
 const char kEntryModule[] = "pyswitch._kernel";
 const char kEntryFunction[] = "handle";
+// Error codes of failed replies.
+const char kInitFailed[] = "init_failed";          // the interpreter did not start
+const char kAlreadyRunning[] = "already_running";  // start while one runs
+const char kNotRunning[] = "not_running";          // a call with no interpreter
+const char kPythonError[] = "python_error";        // handle() raised, or did not return bytes
 
 // pthread_kill(SIGINT) is only safe while a handler catches it: under SIG_DFL it kills the whole kernel.
 bool sigint_is_handled() {
@@ -35,9 +40,7 @@ PyRef bytes_list(const std::vector<std::string>& items) {
 }  // namespace
 
 PythonRuntime::PythonRuntime(EventQueue& events)
-    : events_(events), batcher_(events, kStreamMaxDelay, kStreamMaxBatch), thread_([this] { thread_main(); }) {
-  set_host_services(this);
-}
+    : events_(events), batcher_(events, kStreamMaxDelay, kStreamMaxBatch), thread_([this] { thread_main(); }) {}
 
 PythonRuntime::~PythonRuntime() {
   if (thread_.joinable()) {
@@ -45,7 +48,6 @@ PythonRuntime::~PythonRuntime() {
     thread_.join();
   }
   join_bouncer();
-  set_host_services(nullptr);
 }
 
 uint64_t PythonRuntime::start(InitOptions options) {
@@ -68,15 +70,50 @@ void PythonRuntime::join() {
 }
 
 uint64_t PythonRuntime::enqueue(Job job) {
-  std::lock_guard<std::mutex> lock(jobs_mutex_);
-  job.id = next_job_++;
-  uint64_t id = job.id;
-  jobs_.push_back(std::move(job));
+  uint64_t id;
+  {
+    std::lock_guard<std::mutex> lock(jobs_mutex_);
+    job.id = next_job_++;
+    id = job.id;
+    jobs_.push_back(std::move(job));
+  }
+  // After the unlock: a Python thread woken while Node still held the mutex would block on it at
+  // once, and be woken a second time (docs/performance.md, "IPython mode's execute").
   jobs_ready_.notify_one();
   return id;
 }
 
+// The thread may also end without a stop job: a C++ exception, or pthread_exit() called by code the
+// interpreter runs (its forced unwinding runs this destructor too; docs/reliability-facts.md, fact 4). Node is told, so that no request
+// waits for a reply that cannot come.
+namespace {
+class ThreadEndReport {
+ public:
+  explicit ThreadEndReport(EventQueue& events) : events_(events) {}
+  ~ThreadEndReport() {
+    if (!stopped_) events_.push(Event{Event::Kind::ThreadEnded, 0, "", why_});
+  }
+  void stopped() { stopped_ = true; }
+  void set_reason(std::string why) { why_ = std::move(why); }
+
+ private:
+  EventQueue& events_;
+  bool stopped_ = false;
+  std::string why_ = "the thread was ended by the code it ran (pthread_exit)";
+};
+}  // namespace
+
 void PythonRuntime::thread_main() {
+  ThreadEndReport report(events_);
+  try {
+    serve_jobs();
+    report.stopped();
+  } catch (const std::exception& error) {
+    report.set_reason(std::string("a C++ exception ended it: ") + error.what());
+  }
+}
+
+void PythonRuntime::serve_jobs() {
   for (;;) {
     Job job;
     {
@@ -99,14 +136,24 @@ void PythonRuntime::thread_main() {
 }
 
 void PythonRuntime::reply(uint64_t job, bool ok, std::string payload) {
+  reply_with(job, ok ? "ok" : kPythonError, std::move(payload));
+}
+
+// `code`: "ok", or the error code the TypeScript side sees (kernel/interpreter/embedded-python.ts).
+void PythonRuntime::reply_with(uint64_t job, const char* code, std::string payload) {
   flush_output();  // a request's output always precedes its reply
-  events_.push(Event{Event::Kind::Reply, job, ok ? "ok" : "error", std::move(payload)});
+  events_.push(Event{Event::Kind::Reply, job, code, std::move(payload)});
 }
 
 void PythonRuntime::run_start(const Job& job) {
-  if (initialized_) return reply(job.id, false, "the interpreter is already running");
+  if (initialized_) return reply_with(job.id, kAlreadyRunning, "the interpreter is already running");
   current_job_ = job.id;
   std::string error = initialize_python(job.init);
+  if (error.empty()) error = bind_host_services(this);
+  if (error.empty() && decimal_initialised_) {
+    PyRef decimal(PyImport_ImportModule("_decimal"));
+    if (!decimal) PyErr_Clear();  // a build without it: nothing to warn about either
+  }
   if (error.empty()) error = capture_fd_output();
   if (error.empty()) {
     PyRef module(PyImport_ImportModule(kEntryModule));
@@ -116,33 +163,36 @@ void PythonRuntime::run_start(const Job& job) {
   if (!error.empty()) {
     capture_.reset();
     if (Py_IsInitialized()) finalize_python();
-    return reply(job.id, false, error);
+    return reply_with(job.id, kInitFailed, error);
   }
   initialized_ = true;
-  main_thread_state_ = PyEval_SaveThread();  // idle between requests without the GIL
+  // initialize_python() left the GIL with this thread: between requests it waits without it (GilResume
+  // takes it back for each request).
+  main_thread_state_ = PyEval_SaveThread();
   reply(job.id, true, Py_GetVersion());
 }
 
 void PythonRuntime::run_call(const Job& job) {
-  if (!initialized_) return reply(job.id, false, "the interpreter is not running");
-  PyEval_RestoreThread(main_thread_state_);
-  set_running(job.id);
-  PyRef buffers = bytes_list(job.buffers);
-  PyRef result(buffers ? PyObject_CallFunction(handle_.get(), "sy#O", job.method.c_str(), job.payload.data(),
-                                               static_cast<Py_ssize_t>(job.payload.size()), buffers.get())
-                       : nullptr);
-  clear_running();
-  bool ok = result && PyBytes_Check(result.get());
+  if (!initialized_) return reply_with(job.id, kNotRunning, "the interpreter is not running");
+  bool ok;
   std::string payload;
-  if (ok) {
-    payload.assign(PyBytes_AS_STRING(result.get()), static_cast<size_t>(PyBytes_GET_SIZE(result.get())));
-  } else {
-    payload = result ? "the kernel's handle() did not return bytes" : take_python_error();
-  }
-  result.reset();
-  buffers.reset();
-  discard_pending_interrupt();
-  main_thread_state_ = PyEval_SaveThread();
+  {
+    GilResume gil(main_thread_state_);
+    set_running(job.id);
+    enter_request(job.id);
+    PyRef buffers = bytes_list(job.buffers);
+    PyRef result(buffers ? PyObject_CallFunction(handle_.get(), "sy#O", job.method.c_str(), job.payload.data(),
+                                                 static_cast<Py_ssize_t>(job.payload.size()), buffers.get())
+                         : nullptr);
+    clear_running();
+    ok = result && PyBytes_Check(result.get());
+    if (ok) {
+      payload.assign(PyBytes_AS_STRING(result.get()), static_cast<size_t>(PyBytes_GET_SIZE(result.get())));
+    } else {
+      payload = result ? "the kernel's handle() did not return bytes" : take_python_error();
+    }
+    discard_pending_interrupt();
+  }  // the references go before the GIL does
   reply(job.id, ok, std::move(payload));
 }
 
@@ -154,16 +204,17 @@ void PythonRuntime::run_stop(const Job& job) {
 
 void PythonRuntime::finalize_interpreter() {
   if (!initialized_) return;
-  PyEval_RestoreThread(main_thread_state_);
+  GilResume gil(main_thread_state_);
   handle_.reset();
   {
     GilRelease released;  // a late interrupt's GIL bounce must be over before the interpreter goes
     join_bouncer();
   }
+  if (PyDict_GetItemString(PyImport_GetModuleDict(), "_decimal")) decimal_initialised_ = true;  // borrowed
   finalize_python();
+  gil.finalized();
   capture_.reset();  // after finalize: what atexit handlers and __del__ methods print is output too
   initialized_ = false;
-  main_thread_state_ = nullptr;
 }
 
 // From the interpreter's start, not before: what Python prints while it initialises is a message for the
@@ -208,8 +259,8 @@ bool PythonRuntime::interrupt() {
     return true;
   }
   if (!running_) return false;
-  // DESIGN fact 4: flag the interrupt, wake a blocking system call on the Python thread, and bounce the
-  // GIL so the eval loop notices the flag (3.11 needs the bounce).
+  // docs/runtime-facts.md, fact 4: flag the interrupt, wake a blocking system call on the Python thread, and
+  // bounce the GIL so the eval loop notices the flag (3.9-3.12 need the bounce).
 #if PY_VERSION_HEX >= 0x030A0000
   PyErr_SetInterruptEx(SIGINT);
 #else
@@ -220,14 +271,13 @@ bool PythonRuntime::interrupt() {
   return true;
 }
 
-// The one Python C-API use off the Python thread, sanctioned by DESIGN fact 4: a short-lived helper takes
-// and drops the GIL. It runs on its own thread so that Node's loop never waits for the GIL.
+// The one Python C-API use off the Python thread, sanctioned by docs/runtime-facts.md, fact 4: a
+// short-lived helper takes and drops the GIL. It runs on its own thread so that Node's loop never waits for the GIL.
 void PythonRuntime::bounce_gil() {
   if (bounce_in_flight_.exchange(true)) return;  // one bounce pending does the job of many
   if (bouncer_.joinable()) bouncer_.join();        // the previous one has finished: it cleared the flag
   bouncer_ = std::thread([this] {
-    PyGILState_STATE state = PyGILState_Ensure();
-    PyGILState_Release(state);
+    { GilHold bounce; }
     bounce_in_flight_ = false;
   });
 }
@@ -243,17 +293,18 @@ void PythonRuntime::provide_answer(std::string text) {
   answer_ready_.notify_all();
 }
 
-void PythonRuntime::write(int stream, const char* utf8, size_t size) {
+void PythonRuntime::write(int stream, uint64_t job, const char* utf8, size_t size) {
   if (capture_) capture_->before_python_output();
-  batcher_.write(stream == 2 ? StreamBatcher::Stderr : StreamBatcher::Stdout, current_job_, utf8, size);
+  batcher_.write(stream == 2 ? StreamBatcher::Stderr : StreamBatcher::Stdout, job ? job : current_job_.load(), utf8,
+                 size);
 }
 
 void PythonRuntime::flush() { flush_output(); }
 
-void PythonRuntime::send(std::string msg_type, std::string content, std::string metadata,
+void PythonRuntime::send(uint64_t job, std::string msg_type, std::string content, std::string metadata,
                          std::vector<std::string> buffers) {
   flush_output();
-  events_.push(Event{Event::Kind::Iopub, current_job_, std::move(msg_type), std::move(content), false,
+  events_.push(Event{Event::Kind::Iopub, job ? job : current_job_.load(), std::move(msg_type), std::move(content), false,
                      std::move(metadata), std::move(buffers)});
 }
 

@@ -1,6 +1,6 @@
 // The embedded interpreter's home: one dedicated native thread that initialises CPython, runs every request
-// and finalizes it (DESIGN fact 3), fed by a job queue from Node's main thread. Results and output travel
-// back through the EventQueue, in order.
+// and finalizes it (docs/runtime-facts.md, fact 3), fed by a job queue from Node's main thread. Results and
+// output travel back through the EventQueue, in order.
 #pragma once
 #include "py_ref.h"  // Python.h first, as CPython asks
 
@@ -43,9 +43,9 @@ class PythonRuntime : public HostServices {
   void join();
 
   // HostServices, called from Python threads with the GIL held.
-  void write(int stream, const char* utf8, size_t size) override;
+  void write(int stream, uint64_t job, const char* utf8, size_t size) override;
   void flush() override;
-  void send(std::string msg_type, std::string content, std::string metadata,
+  void send(uint64_t job, std::string msg_type, std::string content, std::string metadata,
             std::vector<std::string> buffers) override;
   bool read_input(const std::string& prompt, bool password, std::string* reply) override;
   bool ask_kernel(const std::string& request, std::string* reply) override;
@@ -62,6 +62,7 @@ class PythonRuntime : public HostServices {
 
   uint64_t enqueue(Job job);
   void thread_main();
+  void serve_jobs();
   void run_start(const Job& job);
   void run_call(const Job& job);
   void run_stop(const Job& job);
@@ -69,6 +70,7 @@ class PythonRuntime : public HostServices {
   std::string capture_fd_output();
   void flush_output();
   void reply(uint64_t job, bool ok, std::string payload);
+  void reply_with(uint64_t job, const char* code, std::string payload);
   void set_running(uint64_t job);
   void clear_running();
   void discard_pending_interrupt();
@@ -95,6 +97,10 @@ class PythonRuntime : public HostServices {
   std::optional<std::string> answer_;
 
   bool initialized_ = false;
+  // libmpdec keeps process-wide state across interpreters: once _decimal has been initialised, each later
+  // init of it prints a C warning on fd 2 (docs/ipykernel-parity.md). A re-init then loads it before fd 2 is
+  // captured, so the warning goes to the kernel's log and not into the first cell that imports decimal.
+  bool decimal_initialised_ = false;
   PyThreadState* main_thread_state_ = nullptr;
   PyRef handle_;  // pyswitch._kernel.handle while initialized
 

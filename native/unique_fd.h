@@ -19,6 +19,8 @@ class UniqueFd {
 
   int get() const { return fd_; }
   explicit operator bool() const { return fd_ >= 0; }
+  // Gives the descriptor up to the caller, who closes it (or keeps it for the process's life).
+  int release() { return std::exchange(fd_, -1); }
 
   // close() is not retried or reported: on Linux the descriptor is gone even when it fails (EINTR
   // included), and nothing we own was buffered behind it.

@@ -10,6 +10,14 @@ START_TIMEOUT = 60  # s, launch or restart until the first kernel_info_reply
 RESEND_EVERY = 0.1  # s; a request sent while a restarted kernel's old sockets close may be lost
 
 
+def _anonymous_bytes(proc):
+    with open(f"/proc/{proc.pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Anonymous:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 class KernelExited(Exception):
     pass
 
@@ -51,14 +59,28 @@ class BenchKernel:
 
     def rss_mib(self):
         """Resident memory of the kernel process and all its children."""
+        return self._summed(lambda proc: proc.memory_info().rss) / 2**20
+
+    def anonymous_mib(self):
+        """Anonymous memory of the kernel process and its children (smaps_rollup): what the process
+        alone owns. RSS also counts clean pages of the files it maps, which the page cache shares with
+        every process mapping them and can reclaim (docs/runtime-facts.md, fact 12)."""
+        return self._summed(_anonymous_bytes) / 2**20
+
+    def cpu_ms(self):
+        """CPU time (user and system) the kernel process and its children have used so far: unlike
+        wall-clock times it hardly depends on the machine's load."""
+        return self._summed(lambda proc: sum(proc.cpu_times()[:2])) * 1000
+
+    def _summed(self, measure):
         kernel = psutil.Process(self.km.provisioner.process.pid)
         total = 0
         for proc in [kernel] + kernel.children(recursive=True):
             try:
-                total += proc.memory_info().rss
+                total += measure(proc)
             except psutil.NoSuchProcess:
                 pass
-        return total / 2**20
+        return total
 
     def _first_kernel_info_reply(self, since):
         """Milliseconds from `since` to the first kernel_info_reply, re-sending the request."""

@@ -71,9 +71,20 @@ def _run(kernel, code):
     _ok(client.reply(client.shell, client.execute(code), REPLY_TIMEOUT))
 
 
-@step(Row("start_ms", "start → first kernel_info_reply", "ms"), Row("rss_ready_mib", "RSS at ready", "MiB"))
+@step(Row("start_ms", "start → first kernel_info_reply", "ms"), Row("rss_ready_mib", "RSS at ready", "MiB"),
+      Row("cpu_ready_ms", "CPU time used until ready", "ms"))
 def start(kernel):
-    return {"start_ms": kernel.start_ms, "rss_ready_mib": kernel.rss_mib()}
+    return {"start_ms": kernel.start_ms, "rss_ready_mib": kernel.rss_mib(), "cpu_ready_ms": kernel.cpu_ms()}
+
+
+@step(Row("rss_first_cell_mib", "RSS after the first cell, idle", "MiB"),
+      Row("anon_first_cell_mib", "anonymous memory after the first cell, idle", "MiB"),
+      Row("cpu_first_cell_ms", "CPU time used until the first cell is idle", "ms"))
+def first_cell(kernel):
+    """What a started kernel costs once it has run a cell: counts load hardly blurs."""
+    _timed_execute(kernel, "1", is_state("idle"))
+    return {"rss_first_cell_mib": kernel.rss_mib(), "anon_first_cell_mib": kernel.anonymous_mib(),
+            "cpu_first_cell_ms": kernel.cpu_ms()}
 
 
 @step(
@@ -91,6 +102,7 @@ def execute_latency(kernel):
 @step(
     Row("pipelined_per_s", f"{PIPELINED} pipelined executes", "/s"),
     Row("rss_after_mib", f"RSS after {PIPELINED} pipelined executes", "MiB"),
+    Row("anon_after_mib", f"anonymous memory after {PIPELINED} pipelined executes", "MiB"),
 )
 def pipelined(kernel):
     client = kernel.client
@@ -99,7 +111,7 @@ def pipelined(kernel):
     for msg_id in ids:
         _ok(client.reply(client.shell, msg_id, HEAVY_TIMEOUT))
     elapsed = time.perf_counter() - started
-    return {"pipelined_per_s": PIPELINED / elapsed, "rss_after_mib": kernel.rss_mib()}
+    return {"pipelined_per_s": PIPELINED / elapsed, "rss_after_mib": kernel.rss_mib(), "anon_after_mib": kernel.anonymous_mib()}
 
 
 @step(
@@ -158,6 +170,39 @@ def interrupt(kernel):
     if reply["content"].get("ename") != "KeyboardInterrupt":
         raise BenchError(f"interrupted cell answered {reply['content']}")
     return {"interrupt_ms": elapsed * 1000}
+
+
+def _debug(kernel, command, arguments=None):
+    client = kernel.client
+    content = {"type": "request", "seq": 0, "command": command, "arguments": arguments or {}}
+    reply = client.reply(client.control, client.send(client.control, "debug_request", content), HEAVY_TIMEOUT)
+    if not reply["content"].get("success"):
+        raise BenchError(f"debug_request {command} failed: {reply['content'].get('message')}")
+
+
+def _execute_p50_ms(kernel):
+    return statistics.median(_timed_execute(kernel, "1", is_state("idle")) for _ in range(EXECUTES)) * 1000
+
+
+@step(
+    Row("debug_attached_p50_ms", f"execute `1` send → idle, p50 of {EXECUTES}, debugger attached (no breakpoint)", "ms"),
+    Row("debug_detached_p50_ms", f"execute `1` send → idle, p50 of {EXECUTES}, after the debugger disconnected", "ms"),
+)
+def debugger_cost(kernel):
+    """What a debug session costs a cell, and that it stops costing once the frontend disconnects
+    (JupyterLab's start: initialize, attach; its stop: disconnect). The rows above are the debugger off."""
+    client = kernel.client
+    info = _ok(client.reply(client.shell, client.send(client.shell, "kernel_info_request"), REPLY_TIMEOUT))
+    if not info["content"].get("debugger"):
+        return {}  # its Python cannot import debugpy: n/a
+    _debug(kernel, "initialize", {"clientID": "bench", "adapterID": "python", "pathFormat": "path",
+                                  "linesStartAt1": True, "columnsStartAt1": True})
+    _debug(kernel, "attach")
+    _debug(kernel, "configurationDone")
+    attached = _execute_p50_ms(kernel)
+    _debug(kernel, "disconnect", {"restart": False, "terminateDebuggee": False})
+    client.drain()
+    return {"debug_attached_p50_ms": attached, "debug_detached_p50_ms": _execute_p50_ms(kernel)}
 
 
 def _comm_reply(kernel, msg_id, timeout):
@@ -240,5 +285,3 @@ def change_environment_by_reexec(kernel):
 def restart(kernel):
     return {"restart_ms": kernel.restart_ms()}
 
-
-ROWS = [row for _, rows in STEPS for row in rows]

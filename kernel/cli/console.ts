@@ -14,6 +14,7 @@ import { runInteractive } from './console/interactive';
 import { ConsoleStreams } from './console/output';
 import { TerminalReader } from './console/terminal-reader';
 import { Args } from './args';
+import { errorMessage } from '../common/error-message';
 
 const DEFAULT_KERNEL = 'pyswitch';
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -62,10 +63,6 @@ async function runTerminal(kernel: RunningKernel, interruptMode: KernelSpec['int
   }
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export async function runConsole(argv: string[]): Promise<number> {
   const args = new Args(argv);
   const name = args.option('--kernel') ?? DEFAULT_KERNEL;
@@ -77,7 +74,7 @@ export async function runConsole(argv: string[]): Promise<number> {
   try {
     kernel = await RunningKernel.start(specCommand(spec), { output: log.output, runtimeDir, kernelName: spec.name });
   } catch (error) {
-    throw new Error(`kernel ${spec.name} did not start: ${message(error)}${log.hint()}`);
+    throw new Error(`kernel ${spec.name} did not start: ${errorMessage(error)}${log.hint()}`, { cause: error });
   } finally {
     log.closeOurs();
   }
@@ -99,7 +96,7 @@ export async function runConsole(argv: string[]): Promise<number> {
     return status;
   } catch (error) {
     if (kernel.process.running) throw error;
-    process.stderr.write(`pyswitch: ${message(error)}${log.hint()}\n`); // the kernel died under us
+    process.stderr.write(`pyswitch: ${errorMessage(error)}${log.hint()}\n`); // the kernel died under us
     return 1;
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);

@@ -13,6 +13,7 @@ import { Channel, ConnectionInfo, endpoint } from '../transport/connection-file'
 import { SerialSender } from '../transport/serial-sender';
 import { IopubListener, PendingRequest } from './pending-request';
 import { Deferred, TimeoutError, abortion, delay, withTimeout } from './waiting';
+import { errorMessage } from '../common/error-message';
 
 export type RequestChannel = 'shell' | 'control';
 export type DealerChannel = RequestChannel | 'stdin';
@@ -221,7 +222,7 @@ export class KernelClient {
     try {
       for await (const frames of socket) this.dispatch(channel, frames);
     } catch (error) {
-      if (this.closedBecause === undefined) this.close(`${channel} socket failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.closedBecause === undefined) this.close(`${channel} socket failed: ${errorMessage(error)}`);
     }
   }
 

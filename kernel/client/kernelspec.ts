@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { jupyterDataDirs } from './jupyter-paths';
+import { jupyterDataDirs } from '../common/jupyter-paths';
+import { errorMessage } from '../common/error-message';
 
 export interface KernelSpec {
   name: string;
@@ -35,7 +36,7 @@ function readKernelSpec(name: string, resourceDir: string): KernelSpec {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${file}: ${errorMessage(error)}`, { cause: error });
   }
   if (!isStringArray(raw.argv) || raw.argv.length === 0) throw new Error(`${file}: "argv" must be a non-empty list of strings`);
   const env = raw.env ?? {};

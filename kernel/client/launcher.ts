@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { ConnectionInfo } from '../transport/connection-file';
 import { KernelSpec } from './kernelspec';
 import { newConnectionInfo, usableRuntimeDir, writeConnectionFile } from './new-connection';
+import { errorMessage } from '../common/error-message';
 
 export interface KernelCommand {
   argv: string[];
@@ -21,6 +22,7 @@ export interface LaunchOptions {
   output?: KernelOutput;
   runtimeDir?: string;
   kernelName?: string;
+  transport?: 'tcp' | 'ipc'; // ipc: socket files in the runtime directory
 }
 
 export interface ExitStatus {
@@ -93,8 +95,9 @@ export class KernelProcess {
 }
 
 export async function launchKernel(command: KernelCommand, options: LaunchOptions = {}): Promise<KernelProcess> {
-  const connection = await newConnectionInfo(options.kernelName);
-  const file = writeConnectionFile(connection, options.runtimeDir ?? usableRuntimeDir());
+  const dir = options.runtimeDir ?? usableRuntimeDir();
+  const connection = await newConnectionInfo(options.kernelName, options.transport === 'ipc' ? dir : undefined);
+  const file = writeConnectionFile(connection, dir);
   const argv = formatArgv(command.argv, { connection_file: file, ...(command.resourceDir ? { resource_dir: command.resourceDir } : {}) });
   const env = { ...process.env };
   for (const [name, value] of Object.entries(command.env ?? {})) env[name] = expandEnv(value);
@@ -105,7 +108,7 @@ export async function launchKernel(command: KernelCommand, options: LaunchOption
     await once(child, 'spawn');
   } catch (error) {
     kernel.removeConnectionFile();
-    throw new Error(`cannot start kernel ${argv[0]}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot start kernel ${argv[0]}: ${errorMessage(error)}`, { cause: error });
   }
   return kernel;
 }

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { ConnectionInfo } from '../transport/connection-file';
-import { runtimeDir } from './jupyter-paths';
+import { runtimeDir } from '../common/jupyter-paths';
 
 const LOCALHOST = '127.0.0.1';
 
@@ -28,11 +28,13 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-export async function newConnectionInfo(kernelName?: string): Promise<ConnectionInfo> {
-  const [shell, control, iopub, stdin, hb] = await freePorts(5);
+// `ipcIn`: over ipc instead, with socket files in that directory (named as jupyter_client names them:
+// <dir>/kernel-<id>-ipc-1 to -5).
+export async function newConnectionInfo(kernelName?: string, ipcIn?: string): Promise<ConnectionInfo> {
+  const [shell, control, iopub, stdin, hb] = ipcIn ? [1, 2, 3, 4, 5] : await freePorts(5);
   return {
-    transport: 'tcp',
-    ip: LOCALHOST,
+    transport: ipcIn ? 'ipc' : 'tcp',
+    ip: ipcIn ? path.join(ipcIn, `kernel-${randomUUID()}-ipc`) : LOCALHOST,
     shell_port: shell,
     control_port: control,
     iopub_port: iopub,

@@ -1,20 +1,6 @@
-// Bounded waiting: every wait on the kernel has a deadline, and says what it was waiting for.
-export class TimeoutError extends Error {
-  constructor(what: string, ms: number) {
-    super(`no ${what} within ${ms} ms`);
-    this.name = 'TimeoutError';
-  }
-}
-
-// ms may be Infinity: waits a person controls (a cell that runs for hours) have no deadline of ours.
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  if (ms === Infinity) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
+// Bounded waiting: every wait on the kernel has a deadline, and says what it was waiting for (the
+// deadline itself lives in common/, for the kernel's own waits too).
+export { TimeoutError, withTimeout } from '../common/deadline';
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,8 +38,9 @@ export class Deferred<T> {
 export function abortion(signal: AbortSignal | undefined): Promise<never> {
   const aborted = new Promise<never>((_, reject) => {
     if (!signal) return;
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    const reason = (): Error => (signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal.aborted) reject(reason());
+    else signal.addEventListener('abort', () => reject(reason()), { once: true });
   });
   aborted.catch(() => undefined); // an abort after the wait is over is nobody's error
   return aborted;

@@ -1,12 +1,10 @@
 // EnvInfo of an environment from what it says about itself (pyvenv.cfg, conda-meta) and, where that is not
 // enough, from its interpreter (python-info's probe, cached per path and mtime).
-import * as fs from 'fs';
-import * as path from 'path';
-
 import { PythonInfo, pythonInfo } from '../interpreter/python-info';
 import { EnvError } from './env-error';
 import { EnvInfo, EnvKind, majorMinorOf, normalizeVersion } from './env-info';
-import { CONDA_META, EnvDirKind, hasStdlib, prefixAbove } from './layout';
+import { targetDisk as disk } from './disk-reader';
+import { EnvDirKind, condaPythonVersion, hasStdlib, prefixAbove } from './layout';
 import { PyvenvCfg, readPyvenvCfg } from './pyvenv-cfg';
 
 export interface DescribedEnv {
@@ -29,24 +27,9 @@ async function askInterpreter(kind: EnvKind, root: string | null, executable: st
     base_prefix: info.basePrefix, include_system_site_packages: includeSystemSitePackages };
 }
 
-// conda records each installed package as conda-meta/<name>-<version>-<build>.json.
-function condaPythonVersion(root: string): string | null {
-  let names: string[];
-  try {
-    names = fs.readdirSync(path.join(root, CONDA_META));
-  } catch {
-    return null;
-  }
-  for (const name of names) {
-    const match = /^python-(\d+\.\d+\.\d+)-.*\.json$/.exec(name);
-    if (match) return match[1];
-  }
-  return null;
-}
-
 async function describeVenv(root: string, executable: string): Promise<DescribedEnv> {
-  const cfg = readPyvenvCfg(root);
-  const basePrefix = cfg.version && cfg.home ? prefixAbove(cfg.home, majorMinorOf(cfg.version)) : null;
+  const cfg = await readPyvenvCfg(disk, root);
+  const basePrefix = cfg.version && cfg.home ? await prefixAbove(disk, cfg.home, majorMinorOf(cfg.version)) : null;
   const env = cfg.version && basePrefix
     ? { kind: 'venv' as const, root, executable, version: cfg.version, base_prefix: basePrefix,
       include_system_site_packages: cfg.includeSystemSitePackages }
@@ -57,8 +40,8 @@ async function describeVenv(root: string, executable: string): Promise<Described
 // A conda environment is a full installation: its own prefix when it holds its own stdlib (a layout
 // whose bin/python links into another installation takes that one's prefix, so we ask).
 async function describeConda(root: string, executable: string): Promise<DescribedEnv> {
-  const version = condaPythonVersion(root);
-  const env = version && hasStdlib(root, majorMinorOf(version))
+  const version = await condaPythonVersion(disk, root);
+  const env = version && await hasStdlib(disk, root, majorMinorOf(version))
     ? { kind: 'conda' as const, root, executable, version, base_prefix: root, include_system_site_packages: false }
     : await askInterpreter('conda', root, executable, false);
   return { env, cfg: null };

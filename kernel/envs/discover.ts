@@ -1,15 +1,18 @@
 // The comm's `discover`: a breadth-first walk under some roots that finds venvs (pyvenv.cfg) and conda
-// environments (conda-meta), bounded in depth and in time, safe against symlink loops, and describing each
-// environment as a switch to it would.
-import * as fs from 'fs';
+// environments (conda-meta), bounded in depth, time and concurrent disk operations (disk-reader.ts), safe
+// against symlink loops, and describing each environment from its files alone (read-env.ts): nothing
+// found is ever run. Real directories are walked before symlinked ones, so an environment reached both
+// ways is listed by its real path; one reached only through a link keeps the linked path.
 import * as path from 'path';
 
-import { EnvInfo, majorMinorOf } from './env-info';
-import { EnvDirKind, envKindOfListing } from './layout';
-import { resolveEnvDir } from './resolver';
+import { Entry, discoveryDisk as disk } from './disk-reader';
+import { CONDA_META, EnvDirKind } from './layout';
+import { PYVENV_CFG } from './pyvenv-cfg';
+import type { DiscoveredEnv } from '../protocol/env-messages';
+import { readEnv } from './read-env';
 import { expandPath } from './user-path';
 
-export type DiscoveredEnv = EnvInfo & { compatible: boolean };
+export type { DiscoveredEnv } from '../protocol/env-messages';
 
 export interface DiscoverOptions {
   depth?: number; // directory levels below each root, DEFAULT_DEPTH unless given, at most MAX_DEPTH
@@ -21,7 +24,7 @@ export interface DiscoverOptions {
 export const DEFAULT_DEPTH = 5;
 export const MAX_DEPTH = 10;
 const DEFAULT_TIMEOUT_MS = 5000;
-const CONCURRENCY = 16; // directories read at once: keeps the libuv pool available to the rest of the kernel
+const MAX_ENVS = 1000; // a reply stays a reasonable message
 // Never hold environments, and can be huge.
 const SKIP = new Set(['node_modules', '.git', '__pycache__', 'site-packages']);
 // Inside a conda installation, environments live here.
@@ -30,49 +33,67 @@ const CONDA_ENVS = 'envs';
 interface Dir {
   path: string;
   level: number;
+  linked: boolean; // reached through a symlink
 }
 
-interface Listing {
-  kind: EnvDirKind | null;
-  children: { path: string; id: string }[]; // subdirectories to walk, with their dev:ino
+// pyvenv.cfg wins over conda-meta: a venv made from a conda Python is a venv.
+function envKindOf(entries: Entry[]): EnvDirKind | null {
+  if (entries.some((e) => e.name === PYVENV_CFG && e.kind !== 'directory')) return 'venv';
+  if (entries.some((e) => e.name === CONDA_META && e.kind !== 'file')) return 'conda';
+  return null;
 }
 
-async function directoryId(dir: string): Promise<string | null> {
-  try {
-    const stat = await fs.promises.stat(dir); // follows symlinks: a symlinked venv is found by its link
-    return stat.isDirectory() ? `${stat.dev}:${stat.ino}` : null;
-  } catch {
-    return null;
+interface Child extends Dir {
+  id: string;
+}
+
+class Walk {
+  private readonly seen = new Set<string>(); // dev:ino of every directory walked: no loops, no env twice
+  readonly found: Promise<DiscoveredEnv | null>[] = [];
+  stopped = false;
+
+  constructor(private readonly depth: number, private readonly majorMinor: string) {}
+
+  // Level by level, the real directories first; then, from the symlinks met on the way, what they lead
+  // to that was not walked yet.
+  async run(roots: Dir[]): Promise<void> {
+    const links: Child[] = [];
+    let level = this.unseen(await this.identify(roots));
+    while (level.length > 0 && !this.stopped) {
+      const children = (await Promise.all(level.map((dir) => this.visit(dir)))).flat();
+      links.push(...children.filter((c) => c.linked));
+      level = this.unseen(children.filter((c) => !c.linked));
+    }
+    level = this.unseen(links);
+    while (level.length > 0 && !this.stopped) level = this.unseen((await Promise.all(level.map((dir) => this.visit(dir)))).flat());
   }
-}
 
-async function list(dir: Dir, depth: number): Promise<Listing> {
-  let entries: fs.Dirent[];
-  try {
-    entries = await fs.promises.readdir(dir.path, { withFileTypes: true });
-  } catch {
-    return { kind: null, children: [] }; // unreadable or gone: skipped
+  private async identify(dirs: Dir[]): Promise<Child[]> {
+    const stats = await Promise.all(dirs.map((dir) => disk.statOf(dir.path)));
+    return dirs.flatMap((dir, i) => {
+      const stat = stats[i];
+      return stat?.kind === 'directory' ? [{ ...dir, id: stat.id }] : [];
+    });
   }
-  const kind = envKindOfListing(entries);
-  const names = entries.filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !SKIP.has(e.name))
-    .map((e) => e.name).sort();
-  // A recognised environment is not walked into, except a conda installation's envs/.
-  const walked = kind === 'venv' || dir.level >= depth ? []
-    : kind === 'conda' ? names.filter((name) => name === CONDA_ENVS) : names;
-  const children = await Promise.all(walked.map(async (name) => {
-    const child = path.join(dir.path, name);
-    const id = await directoryId(child);
-    return id ? { path: child, id } : null;
-  }));
-  return { kind, children: children.filter((c): c is { path: string; id: string } => c !== null) };
-}
 
-async function describe(root: string, kind: EnvDirKind, majorMinor: string): Promise<DiscoveredEnv | null> {
-  try {
-    const { env } = await resolveEnvDir(root, kind);
-    return { ...env, compatible: majorMinorOf(env.version) === majorMinor };
-  } catch {
-    return null; // a broken environment is not offered (a switch to it would fail with broken_env)
+  // In order, the directories not walked yet, now marked as walked.
+  private unseen(dirs: Child[]): Child[] {
+    return dirs.filter((dir) => !this.seen.has(dir.id) && this.seen.add(dir.id) !== undefined);
+  }
+
+  // Lists one directory: notes the environment it is, and returns the subdirectories to walk.
+  private async visit(dir: Dir): Promise<Child[]> {
+    if (this.stopped) return [];
+    const entries = await disk.listDirectory(dir.path);
+    const kind = envKindOf(entries);
+    if (kind && this.found.length < MAX_ENVS) this.found.push(readEnv(dir.path, kind, this.majorMinor).catch(() => null));
+    // A recognised environment is not walked into, except a conda installation's envs/.
+    if (kind === 'venv' || dir.level >= this.depth) return [];
+    const walked = entries.filter((e) => e.kind !== 'file' && !SKIP.has(e.name) && (kind !== 'conda' || e.name === CONDA_ENVS))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    return this.identify(walked.map((entry) => ({
+      path: path.join(dir.path, entry.name), level: dir.level + 1, linked: dir.linked || entry.kind === 'symlink',
+    })));
   }
 }
 
@@ -82,35 +103,12 @@ export async function discover(roots: string[], opts: DiscoverOptions): Promise<
   const expired = new Promise<'expired'>((resolve) => {
     timer = setTimeout(() => resolve('expired'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   });
-  const seen = new Set<string>(); // dev:ino of every directory queued: no loops, no env found twice
-  const found: Promise<DiscoveredEnv | null>[] = [];
-  let level: Dir[] = [];
-  for (const root of roots) {
-    const dir = expandPath(root, opts.cwd);
-    const id = await directoryId(dir);
-    if (id && !seen.has(id)) {
-      seen.add(id);
-      level.push({ path: dir, level: 0 });
-    }
-  }
-  walk: while (level.length > 0) {
-    const next: Dir[] = [];
-    for (let i = 0; i < level.length; i += CONCURRENCY) {
-      const chunk = level.slice(i, i + CONCURRENCY);
-      const listings = await Promise.race([Promise.all(chunk.map((dir) => list(dir, depth))), expired]);
-      if (listings === 'expired') break walk;
-      listings.forEach((listing, j) => {
-        if (listing.kind) found.push(describe(chunk[j].path, listing.kind, opts.majorMinor));
-        for (const child of listing.children) {
-          if (seen.has(child.id)) continue;
-          seen.add(child.id);
-          next.push({ path: child.path, level: chunk[j].level + 1 });
-        }
-      });
-    }
-    level = next;
-  }
-  const described = await Promise.all(found.map((env) => Promise.race([env, expired.then(() => null)])));
+  const walk = new Walk(depth, opts.majorMinor);
+  const walked = walk.run(roots.map((root) => ({ path: expandPath(root, opts.cwd), level: 0, linked: false })));
+  walked.catch(() => undefined); // past the deadline nobody waits for it
+  await Promise.race([walked, expired]);
+  walk.stopped = true;
+  const described = await Promise.all(walk.found.map((env) => Promise.race([env, expired.then(() => null)])));
   clearTimeout(timer);
   return described.filter((env): env is DiscoveredEnv => env !== null);
 }

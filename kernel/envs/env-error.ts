@@ -1,5 +1,7 @@
-// Why a switch target was refused. The codes are the comm protocol's error codes (DESIGN.md, `pyswitch.env`).
-export type SwitchErrorCode = 'not_found' | 'not_python' | 'version_mismatch' | 'broken_env' | 'init_failed' | 'busy';
+// Why a switch target was refused. The codes are the comm protocol's error codes (kernel/protocol/env-messages.ts).
+import type { SwitchErrorCode } from '../protocol/env-messages';
+
+export type { SwitchErrorCode } from '../protocol/env-messages';
 
 export class EnvError extends Error {
   constructor(readonly code: SwitchErrorCode, message: string) {

@@ -1,16 +1,8 @@
-// An environment as the comm protocol reports it (the ENV object of DESIGN.md), and the version rule.
+// Versions of environments, and the version rule. EnvInfo is the comm protocol's ENV object.
+import type { EnvInfo } from '../protocol/env-messages';
 import { EnvError } from './env-error';
 
-export type EnvKind = 'venv' | 'conda' | 'system';
-
-export interface EnvInfo {
-  kind: EnvKind;
-  root: string; // the environment directory as named (symlinks kept); a base installation's sys.prefix
-  executable: string; // the interpreter as named (symlinks kept): what sys.executable becomes
-  version: string; // "3.11.7"
-  base_prefix: string;
-  include_system_site_packages: boolean;
-}
+export type { EnvInfo, EnvKind } from '../protocol/env-messages';
 
 // "3.11.7", "3.11.7.final.0" (virtualenv's version_info), "3.13.0rc1" → "3.11.7" / "3.13.0"; null if none.
 export function normalizeVersion(text: string): string | null {
@@ -23,7 +15,7 @@ export function majorMinorOf(version: string): string {
 }
 
 // The mission rule: a kernel keeps the major.minor of its first interpreter for its whole life (one native
-// build serves one major.minor, DESIGN fact 2).
+// build serves one major.minor: docs/runtime-facts.md, fact 2).
 export function checkVersionRule(env: EnvInfo, majorMinor: string): void {
   if (majorMinorOf(env.version) !== majorMinor) {
     throw new EnvError('version_mismatch', `${env.executable} is Python ${env.version}, but this kernel runs ` +

@@ -1,25 +1,26 @@
-// Preflight of a switch (DESIGN.md, switching step 1): everything is checked, and everything the native
+// Preflight of a switch (docs/architecture.md, "Switching"): everything is checked, and everything the native
 // re-init needs is computed, before the live interpreter is touched. A failure here leaves the running
 // interpreter and the user's variables as they are.
-import * as fs from 'fs';
 
-import { pythonInfo } from '../interpreter/python-info';
+import { PythonInfo, pythonInfo } from '../interpreter/python-info';
 import { EnvError } from './env-error';
-import { EnvInfo, checkVersionRule, majorMinorOf } from './env-info';
+import { EnvInfo, checkVersionRule, majorMinorOf, normalizeVersion } from './env-info';
 import { EnvironChange, environFor } from './environ';
+import { targetDisk as disk } from './disk-reader';
 import { hasStdlib, stdlibLandmark } from './layout';
-import { probeInterpreter } from './probe';
 import { ResolvedTarget } from './resolver';
+import { errorMessage } from '../common/error-message';
 
 export interface PreflightRules {
   majorMinor: string; // the kernel's, fixed at its first start
   baselinePath: string; // PATH as captured at kernel start
-  loadedLibpython: string | null; // the libpython this process has loaded (fact 8: the target must use it)
+  // The libpython this process has loaded: an in-process switch needs a target that uses it
+  // (docs/runtime-facts.md, fact 8).
+  loadedLibpython: string | null;
 }
 
 export interface SwitchPlan {
   env: EnvInfo; // as the probe found it (the truth when pyvenv.cfg and the interpreter disagree)
-  programName: string;
   executable: string;
   baseExecutable: string;
   home: string; // PYTHONHOME semantics: the base prefix, or "prefix:exec_prefix" when they differ
@@ -27,55 +28,52 @@ export interface SwitchPlan {
   libpython: string | null; // the target base installation's shared library; null when built static
   sameLibpython: boolean; // the same file as rules.loadedLibpython, so an in-process switch can use it
   environ: EnvironChange;
-  expected: { prefix: string; exec_prefix: string; base_prefix: string; executable: string; sys_path: string[] };
 }
 
-function sameFile(a: string | null, b: string | null): boolean {
+async function sameFile(a: string | null, b: string | null): Promise<boolean> {
   if (!a || !b) return false;
-  const sa = fs.statSync(a, { throwIfNoEntry: false });
-  const sb = fs.statSync(b, { throwIfNoEntry: false });
-  return !!sa && !!sb && sa.dev === sb.dev && sa.ino === sb.ino;
+  const [sa, sb] = await Promise.all([disk.statOf(a), disk.statOf(b)]);
+  return !!sa && !!sb && sa.id === sb.id;
 }
 
 // Layout and stdlib, checked on disk so the message names what is missing; the probe checks the rest.
-function checkLayout(target: ResolvedTarget): void {
+async function checkLayout(target: ResolvedTarget): Promise<void> {
   const { env, cfg } = target;
-  if (cfg?.home && !fs.statSync(cfg.home, { throwIfNoEntry: false })?.isDirectory()) {
+  if (cfg?.home && !(await disk.isDirectory(cfg.home))) {
     throw new EnvError('broken_env', `the venv ${env.root} is broken: its base installation ${cfg.home} ` +
       '(home in pyvenv.cfg) does not exist');
   }
-  if (!hasStdlib(env.base_prefix, majorMinorOf(env.version))) {
+  if (!(await hasStdlib(disk, env.base_prefix, majorMinorOf(env.version)))) {
     throw new EnvError('broken_env', `the standard library of ${env.executable} is missing: no ` +
-      `${stdlibLandmark(env.base_prefix, majorMinorOf(env.version))}`);
+      stdlibLandmark(env.base_prefix, majorMinorOf(env.version)));
   }
 }
 
 export async function preflight(target: ResolvedTarget, rules: PreflightRules): Promise<SwitchPlan> {
   checkVersionRule(target.env, rules.majorMinor);
-  checkLayout(target);
+  await checkLayout(target);
   const { executable } = target.env;
-  // Side by side; both settle before preflight does, so no child outlives it. The libpython comes from
-  // python-info, the same answer the kernel loaded its own libpython by.
-  const [probed, info] = await Promise.allSettled([probeInterpreter(executable), pythonInfo(executable)]);
-  if (probed.status === 'rejected') throw probed.reason;
-  if (info.status === 'rejected') throw new EnvError('broken_env', `${executable}: ${(info.reason as Error).message}`);
-  const probe = probed.value;
-  const env: EnvInfo = { ...target.env, version: probe.version, base_prefix: probe.base_prefix };
+  // The interpreter's own answer (python-info's probe, the one the kernel loaded its libpython by); the
+  // child is killed if it outlives its deadline.
+  let probe: PythonInfo;
+  try {
+    probe = await pythonInfo(executable);
+  } catch (error) {
+    throw new EnvError('broken_env', errorMessage(error));
+  }
+  const env: EnvInfo = { ...target.env, version: normalizeVersion(probe.version) ?? probe.version, base_prefix: probe.basePrefix };
   checkVersionRule(env, rules.majorMinor);
-  const { libpython } = info.value;
+  const { libpython } = probe;
   const pre = probe.preSite;
   return {
     env,
-    programName: executable,
     executable,
     // As the interpreter computes it: a venv's own python before 3.11; 3.7 has none, nor takes one.
-    baseExecutable: probe.baseExecutable ?? probe.executable,
+    baseExecutable: probe.baseExecutable ?? probe.sysExecutable,
     home: pre.base_exec_prefix === pre.base_prefix ? pre.base_prefix : `${pre.base_prefix}:${pre.base_exec_prefix}`,
     moduleSearchPaths: pre.path,
     libpython,
-    sameLibpython: sameFile(libpython, rules.loadedLibpython),
+    sameLibpython: await sameFile(libpython, rules.loadedLibpython),
     environ: environFor(env, rules.baselinePath),
-    expected: { prefix: probe.prefix, exec_prefix: probe.exec_prefix, base_prefix: probe.base_prefix,
-      executable: probe.executable, sys_path: probe.path },
   };
 }

@@ -1,7 +1,7 @@
 // pyvenv.cfg (PEP 405), read the way site.py reads it: `key = value` lines, keys case-insensitive.
-import * as fs from 'fs';
 import * as path from 'path';
 
+import type { DiskReader } from './disk-reader';
 import { normalizeVersion } from './env-info';
 
 export const PYVENV_CFG = 'pyvenv.cfg';
@@ -31,6 +31,7 @@ export function parsePyvenvCfg(text: string): PyvenvCfg {
   };
 }
 
-export function readPyvenvCfg(root: string): PyvenvCfg {
-  return parsePyvenvCfg(fs.readFileSync(path.join(root, PYVENV_CFG), 'utf8'));
+// A pyvenv.cfg that is no readable regular file (a FIFO, say) says nothing.
+export async function readPyvenvCfg(disk: DiskReader, root: string): Promise<PyvenvCfg> {
+  return parsePyvenvCfg((await disk.readSmallFile(path.join(root, PYVENV_CFG))) ?? '');
 }

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import { Writable } from 'stream';
 
-import { log } from '../server/log';
+import { log } from '../common/log';
 
 export interface OutputFds {
   stdout: number;

@@ -42,6 +42,18 @@ export interface KernelInfoReply {
   language_info: LanguageInfo;
   banner: string;
   help_links: { text: string; url: string }[];
+  debugger: boolean; // deprecated in 5.5 for supported_features, still what frontends read
+  supported_features: string[];
+}
+
+// connect_request is deprecated in protocol 5.1 but still answered, as ipykernel does: the ports.
+export interface ConnectReply {
+  status: 'ok';
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  hb_port: number;
+  control_port: number;
 }
 
 export interface IsCompleteRequest {

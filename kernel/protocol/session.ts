@@ -4,7 +4,7 @@ import { randomUUID } from 'crypto';
 
 import { Header, PROTOCOL_VERSION, ParentHeader } from './header';
 import { ReplayGuard, Signer } from './signer';
-import { DecodeResult, Message, Outgoing, decode, encode } from './wire';
+import { DELIMITER, DecodeResult, Message, Outgoing, decode, encode } from './wire';
 
 export class Session {
   readonly id = randomUUID();
@@ -34,13 +34,24 @@ export class Session {
     extra: Pick<Outgoing, 'identities' | 'metadata' | 'buffers'> = {},
   ): Buffer[] {
     const parentHeader = parent && 'header' in parent ? parent.header : (parent ?? {});
-    return encode({ header: this.header(msgType), parent_header: parentHeader as ParentHeader, content, ...extra }, this.signer);
+    return encode({ header: this.header(msgType), parent_header: parentHeader, content, ...extra }, this.signer);
   }
 
-  // A received message signed again as it was (a re-exec carries unserved requests to the new image,
-  // whose replay guard has not seen them).
+  // A received message signed again as it was (a re-exec carries unserved requests to the new image).
   resign(message: Message): Buffer[] {
     return encode(message, this.signer);
+  }
+
+  // The replay guard's memory, for the next image of the process: signed frames captured before a re-exec
+  // are refused after it too. `carried`: frames (from resign()) the next image is handed to serve, whose
+  // signatures it must still admit once.
+  recentSignatures(carried: Buffer[][]): string[] {
+    const handed = new Set(carried.map((frames) => frames[frames.findIndex((frame) => frame.equals(DELIMITER)) + 1].toString('latin1')));
+    return this.replay.recent().filter((signature) => !handed.has(signature));
+  }
+
+  rememberSignatures(signatures: string[]): void {
+    for (const signature of signatures) this.replay.admit(signature);
   }
 
   decode(frames: Buffer[]): DecodeResult {

@@ -1,6 +1,7 @@
 // The Jupyter wire format: [identities..., "<IDS|MSG>", signature, header, parent_header, metadata,
 // content, buffers...]. Decoding checks everything a peer could get wrong before anything acts on it.
 import { Header, ParentHeader, isHeader } from './header';
+import { MAX_JSON_DEPTH, exceedsDepth } from './json-depth';
 import { ReplayGuard, Signer } from './signer';
 
 export const DELIMITER = Buffer.from('<IDS|MSG>');
@@ -29,14 +30,22 @@ export type DecodeResult = { ok: true; message: Message } | { ok: false; reason:
 
 const EMPTY_OBJECT = Buffer.from('{}');
 
+// The header frame each decoded header was parsed from: a request's header is the parent header of
+// every message it causes (five or more), and its own bytes say it as well as stringifying it again.
+const headerFrames = new WeakMap<object, Buffer>();
+
 function jsonFrame(value: Buffer | object): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value));
 }
 
+function headerFrame(header: object): Buffer {
+  return headerFrames.get(header) ?? Buffer.from(JSON.stringify(header));
+}
+
 export function encode(message: Outgoing, signer: Signer): Buffer[] {
   const body = [
-    Buffer.from(JSON.stringify(message.header)),
-    Buffer.from(JSON.stringify(message.parent_header)),
+    headerFrame(message.header),
+    headerFrame(message.parent_header),
     message.metadata ? jsonFrame(message.metadata) : EMPTY_OBJECT,
     jsonFrame(message.content),
   ];
@@ -45,6 +54,7 @@ export function encode(message: Outgoing, signer: Signer): Buffer[] {
 }
 
 function parseObject(frame: Buffer, what: string): Record<string, unknown> | string {
+  if (exceedsDepth(frame)) return `${what} nests deeper than ${MAX_JSON_DEPTH} levels`;
   let value: unknown;
   try {
     value = JSON.parse(frame.toString('utf8'));
@@ -70,6 +80,7 @@ export function decode(frames: Buffer[], signer: Signer, replay: ReplayGuard): D
   ];
   for (const part of [header, parent, metadata, content]) if (typeof part === 'string') return { ok: false, reason: part };
   if (!isHeader(header)) return { ok: false, reason: 'header lacks msg_id, session, username, msg_type or version' };
+  headerFrames.set(header, body[0]);
   return {
     ok: true,
     message: {

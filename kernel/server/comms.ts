@@ -3,7 +3,7 @@
 // callbacks publish has the message as parent.
 import { ErrorFields, parseCommMessage, parseCommOpen } from '../protocol/messages';
 import { Message } from '../protocol/wire';
-import { log } from './log';
+import { log } from '../common/log';
 import { PythonSession } from './python-session';
 
 type CommResult = Record<string, never> | ({ status: 'error' } & ErrorFields);

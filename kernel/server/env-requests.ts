@@ -1,14 +1,15 @@
-// Environment requests (DESIGN.md, `pyswitch.env` protocol v1), from two sides: the `pyswitch.env` comm,
+// Environment requests (the `pyswitch.env` protocol v1, README), from two sides: the `pyswitch.env` comm,
 // whose kernel end lives here and not in the interpreter, so it outlives every switch (a frontend opens it
 // once and keeps it); and the pyswitch module inside the interpreter, whose switch() takes effect right
 // after the request that asked for it.
-import { DEFAULT_DEPTH, discover } from '../envs';
+import { DEFAULT_DEPTH, EnvError, discover } from '../envs';
 import { ENV_COMM_TARGET, EnvChanged, EnvReply, EnvRequest, parseEnvRequest } from '../protocol/env-messages';
 import { ParentHeader } from '../protocol/header';
+import { FieldError, ParseResult, parse, read } from '../protocol/fields';
 import { Content, parseCommMessage, parseCommOpen } from '../protocol/messages';
 import { Message } from '../protocol/wire';
-import { EnvironmentSwitcher } from './env-switch';
-import { log } from './log';
+import { Blockers, EnvironmentSwitcher } from './env-switch';
+import { log } from '../common/log';
 import { Publisher } from './publisher';
 import { PythonSession } from './python-session';
 import { PendingSwitch, ReplyTo } from './resume-state';
@@ -18,17 +19,37 @@ const DISCOVER_TIMEOUT_MS = 10_000;
 type SwitchRequest = EnvRequest & { request: 'switch' };
 type SwitchReply = EnvReply & { reply: 'switch' };
 
+// The pyswitch module's own field of a switch from a cell: what its interpreter says stands in the way.
+function parseBlockers(data: Content): ParseResult<Blockers> {
+  return parse(() => {
+    const blockers = read(data, 'blockers', 'object');
+    const names = (field: string): string[] => {
+      const value: unknown[] = read(blockers, field, 'array');
+      if (!value.every((name) => typeof name === 'string')) throw new FieldError(`"blockers.${field}" must be a list of names`);
+      return value;
+    };
+    return { extensions: names('extensions'), threads: names('threads'), daemon_threads: names('daemon_threads') };
+  });
+}
+
 export class EnvRequests {
   private readonly open = new Set<string>();
   private scheduled: { request: SwitchRequest; parent: Message } | undefined;
+  private running = false;
 
   constructor(
     private readonly publisher: Publisher,
     private readonly switcher: EnvironmentSwitcher,
     private readonly majorMinor: string,
     // Carries a switch on in a new image of the process (re-exec), which reports it: never returns.
-    private readonly handOff: (pending: PendingSwitch) => Promise<never>,
+    // `stuck`: the interpreter did not finalize in time.
+    private readonly handOff: (pending: PendingSwitch, stuck: boolean) => Promise<never>,
   ) {}
+
+  // Whether a switch is under way (an interrupt then has nothing of the user's to stop).
+  get switching(): boolean {
+    return this.running;
+  }
 
   // Whether a comm message is for us: an open of our target, or a message to one of our comms.
   owns(message: Message): boolean {
@@ -80,13 +101,25 @@ export class EnvRequests {
     await this.send(commId, await this.inquire(request.value), message.header);
   }
 
-  // A question from the pyswitch module in a cell; a switch is only scheduled (the cell is still running).
+  // A question from the pyswitch module in a cell. A switch is checked now, while the cell waits, so that a
+  // refusal fails the cell (Run All stops there); it runs once the cell is answered, checked again then.
+  // The cell sends what stands in the way of an in-process switch along ("blockers"): the interpreter is
+  // busy with the cell and cannot be asked.
   async answerFromCell(data: Content, parent: Message): Promise<object> {
     const request = parseEnvRequest(data);
     if (!request.ok) return { ok: false, error: { code: 'bad_request', message: request.error } };
     if (request.value.request !== 'switch') return this.inquire(request.value);
+    const blockers = parseBlockers(data);
+    if (!blockers.ok) return { ok: false, error: { code: 'bad_request', message: blockers.error } };
+    const { id, target, strategy } = request.value;
+    try {
+      await this.switcher.check(target, () => Promise.resolve(blockers.value), strategy ?? undefined);
+    } catch (error) {
+      if (!(error instanceof EnvError)) throw error;
+      return { reply: 'switch', id, ok: false, env: await this.switcher.current(), error: { code: error.code, message: error.message }, restored: true };
+    }
     this.scheduled = { request: request.value, parent };
-    return { reply: 'switch', id: request.value.id, scheduled: true };
+    return { reply: 'switch', id, scheduled: true };
   }
 
   // Runs the switch a cell asked for, once that request is answered; the outcome goes to the cell.
@@ -101,6 +134,7 @@ export class EnvRequests {
   // In the new image after a re-exec: the outcome of the switch the previous image handed over.
   async finishHandOff(pending: PendingSwitch): Promise<void> {
     const { replyTo } = pending;
+    // A failure reported here is the way back: the kernel is in the previous environment again.
     await this.report(replyTo, pending.failure
       ? { reply: 'switch', id: replyTo.requestId, ok: false, env: pending.target, error: pending.failure, restored: true }
       : { reply: 'switch', id: replyTo.requestId, ok: true, env: pending.target, previous: pending.previous,
@@ -108,9 +142,24 @@ export class EnvRequests {
   }
 
   private async runSwitch(request: SwitchRequest, replyTo: ReplyTo, message: Message, python: PythonSession): Promise<void> {
-    const outcome = await this.switcher.switch(request.target, python, message, request.strategy ?? undefined);
-    if ('reexec' in outcome) await this.handOff({ ...outcome.reexec, replyTo });
-    else await this.report(replyTo, { reply: 'switch', id: request.id, ...outcome });
+    this.running = true;
+    let outcome;
+    try {
+      outcome = await this.switcher.switch(request.target, python, message, request.strategy ?? undefined);
+    } catch (error) {
+      // A fault of the kernel's own before the point of no return: still an answer, never silence.
+      log(`switch to ${request.target} failed: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+      outcome = { ok: false as const, env: await this.switcher.current(), restored: true,
+        error: { code: 'internal_error' as const, message: `the kernel failed while preparing the switch: ${String(error)}` } };
+    } finally {
+      this.running = false;
+    }
+    if ('reexec' in outcome) {
+      this.running = true; // for good: this image ends
+      await this.handOff({ ...outcome.reexec, replyTo }, outcome.stuck === true);
+    } else {
+      await this.report(replyTo, { reply: 'switch', id: request.id, ...outcome });
+    }
   }
 
   // A switch's reply goes to the comm that asked, or as a line of output to the cell that did; a

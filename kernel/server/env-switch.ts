@@ -1,4 +1,4 @@
-// An environment switch as the kernel performs it (DESIGN.md, "Environment switching contract"): resolve and
+// An environment switch as the kernel performs it (docs/architecture.md, "Switching"): resolve and
 // preflight without touching anything, ask the interpreter what would not survive, and only then go:
 // in-process (finalize and re-initialise) where that is safe, else by re-exec (a new image of this very
 // process, the same PID and ports). Everything that can be checked first is checked first, so a refused
@@ -6,10 +6,13 @@
 import { EnvError, EnvInfo, SwitchErrorCode, SwitchPlan, preflight, resolveTarget } from '../envs';
 import { applyEnvironChange } from '../envs/environ';
 import { PythonInfo } from '../interpreter/python-info';
+import { TimeoutError, withTimeout } from '../common/deadline';
 import { Lost } from '../protocol/env-messages';
 import { Message } from '../protocol/wire';
 import { PythonSession } from './python-session';
 import { PendingSwitch } from './resume-state';
+import { FINALIZE_TIMEOUT_MS, SWITCH_TIMEOUT_MS } from './switch-limits';
+import { errorMessage } from '../common/error-message';
 
 export type Strategy = 'in-process' | 're-exec';
 
@@ -17,15 +20,20 @@ export type SwitchOutcome =
   | { ok: true; env: EnvInfo; previous: EnvInfo; strategy: Strategy; elapsed_ms: number; lost: Lost }
   | { ok: false; env: EnvInfo; error: { code: SwitchErrorCode; message: string }; restored: boolean };
 
-// The switch goes on in a new image of the process, which reports its outcome.
+// The switch goes on in a new image of the process, which reports its outcome. `stuck`: the interpreter
+// did not finalize in time, so the image is replaced without waiting for it again.
 export interface Reexec {
   reexec: Omit<PendingSwitch, 'replyTo'>;
+  stuck?: true;
 }
 
-interface Blockers {
+export interface Blockers {
   extensions: string[];
   threads: string[];
+  daemon_threads: string[];
 }
+
+const names = (list: string[]): string => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`;
 
 export class EnvironmentSwitcher {
   private active: EnvInfo | undefined;
@@ -35,6 +43,9 @@ export class EnvironmentSwitcher {
     private readonly first: PythonInfo, // the interpreter this image started with: its major.minor is for life
     private readonly system: string, // what "" and "system" mean: the interpreter the kernel was installed for
     readonly baselinePath: string, // PATH at the kernel's first start, from which every switch rebuilds PATH
+    // Called once a switch is going ahead, before the interpreter is touched: winds up what lives in it
+    // (the debug session), or refuses the switch by throwing an EnvError.
+    private readonly beforeSwitch: (parent: Message) => Promise<void> = () => Promise.resolve(),
   ) {
     this.majorMinor = first.majorMinor;
   }
@@ -44,6 +55,16 @@ export class EnvironmentSwitcher {
     return this.active;
   }
 
+  // Everything a switch to `target` would check, without touching anything: the plan and the strategy, or
+  // an EnvError saying why it is refused. `blockers`: what the interpreter says stands in the way of an
+  // in-process switch (asked of it only when the strategy depends on it).
+  async check(target: string, blockers: () => Promise<Blockers>, requested?: Strategy): Promise<{ plan: SwitchPlan; strategy: Strategy }> {
+    const plan = await preflight(await resolveTarget(target, { cwd: process.cwd(), system: this.system }), {
+      majorMinor: this.majorMinor, baselinePath: this.baselinePath, loadedLibpython: this.first.libpython,
+    });
+    return { plan, strategy: await this.strategyFor(plan, blockers, requested) };
+  }
+
   // Serves one switch request. `requested`: a strategy the frontend insists on.
   async switch(target: string, python: PythonSession, parent: Message, requested?: Strategy): Promise<SwitchOutcome | Reexec> {
     const startedAt = Date.now();
@@ -51,11 +72,11 @@ export class EnvironmentSwitcher {
     let plan: SwitchPlan;
     let strategy: Strategy;
     try {
-      plan = await preflight(await resolveTarget(target, { cwd: process.cwd(), system: this.system }), {
-        majorMinor: this.majorMinor, baselinePath: this.baselinePath, loadedLibpython: this.first.libpython,
-      });
-      strategy = await this.strategyFor(plan, python, parent, requested);
-    } catch (error) {
+      ({ plan, strategy } = await withTimeout(this.check(target, () => python.request<Blockers>('switch_blockers', {}, parent), requested),
+        SWITCH_TIMEOUT_MS, 'switch plan (resolve, preflight, what stands in the way)'));
+      await this.beforeSwitch(parent);
+    } catch (caught) {
+      const error = caught instanceof TimeoutError ? new EnvError('timeout', `${caught.message}: nothing was changed`) : caught;
       if (!(error instanceof EnvError)) throw error;
       return { ok: false, env: previous, error: { code: error.code, message: error.message }, restored: true };
     }
@@ -66,35 +87,41 @@ export class EnvironmentSwitcher {
     if (strategy === 're-exec') return { reexec: { target: plan.env, previous, startedAt, lost } };
     const restoreEnviron = applyEnviron(plan);
     try {
-      await python.restart(plan, parent);
+      await withTimeout(python.restart(plan, parent), FINALIZE_TIMEOUT_MS, 'end of the in-process switch');
     } catch (error) {
-      // The previous interpreter is finalized and cannot come back in this process (DESIGN fact 7):
-      // a new image of the process brings it back, and reports the failure.
+      if (error instanceof TimeoutError) {
+        // Finalizing hangs (an atexit handler, a thread): the image is replaced anyway, into the target.
+        restoreEnviron();
+        return { reexec: { target: plan.env, previous, startedAt, lost }, stuck: true };
+      }
+      // The previous interpreter is finalized and cannot come back in this process (docs/runtime-facts.md,
+      // fact 7): a new image of the process brings it back, and reports the failure.
       restoreEnviron();
       const message = `the interpreter of ${plan.env.root} failed to start after the previous one was finalized ` +
-        `(${error instanceof Error ? error.message : String(error)})`;
+        `(${errorMessage(error)})`;
       return { reexec: { target: previous, previous, startedAt, lost, failure: { code: 'init_failed', message } } };
     }
     this.active = plan.env;
     return { ok: true, env: plan.env, previous, strategy, elapsed_ms: Date.now() - startedAt, lost };
   }
 
-  // In-process where it is safe; re-exec where a third-party extension module is loaded (DESIGN fact 6) or
-  // the target belongs to another installation (fact 8). Threads of the user's keep finalize waiting, so
-  // they refuse an in-process switch; a re-exec ends them with the process image.
-  private async strategyFor(plan: SwitchPlan, python: PythonSession, parent: Message, requested?: Strategy): Promise<Strategy> {
+  // The thread policy and the strategy, decided before anything is torn down. In-process where it is
+  // safe; re-exec where a third-party extension module is loaded (docs/runtime-facts.md, fact 6), the
+  // target belongs to another installation (fact 8), or daemon threads run (they would wake in the
+  // re-initialised interpreter and crash the process; at exit Python just stops them). Non-daemon threads
+  // refuse both: finalizing joins them, so they would hold either strategy up for as long as they run.
+  private async strategyFor(plan: SwitchPlan, askBlockers: () => Promise<Blockers>, requested?: Strategy): Promise<Strategy> {
+    const blockers = await askBlockers();
+    if (blockers.threads.length > 0) {
+      throw new EnvError('busy', `threads still running would keep the interpreter from finalizing: ${names(blockers.threads)}`);
+    }
     if (requested === 're-exec') return requested;
-    const blockers = await python.request<Blockers>('switch_blockers', {}, parent);
     const unsafe = !plan.sameLibpython ? `${plan.env.executable} belongs to another installation of Python ` +
       `${this.majorMinor} (${plan.libpython ?? 'no shared libpython'}) than the one loaded (${this.first.libpython})`
       : blockers.extensions.length > 0 ? `extension modules are loaded that cannot be re-initialised in this process ` +
-        `(${blockers.extensions.slice(0, 5).join(', ')}${blockers.extensions.length > 5 ? ', …' : ''})` : null;
-    if (unsafe === null) {
-      if (blockers.threads.length > 0) {
-        throw new EnvError('busy', `threads still running would keep the interpreter from finalizing: ${blockers.threads.join(', ')}`);
-      }
-      return 'in-process';
-    }
+        `(${names(blockers.extensions)})`
+        : blockers.daemon_threads.length > 0 ? `daemon threads are running (${names(blockers.daemon_threads)})` : null;
+    if (unsafe === null) return 'in-process';
     if (requested === 'in-process') throw new EnvError('busy', `an in-process switch is not safe: ${unsafe}`);
     return 're-exec';
   }

@@ -1,5 +1,6 @@
 // execute_request as ipykernel serves it: execute_input, the run, the reply, the execution counter and
 // history, and stop_on_error.
+import { errorMessage } from '../common/error-message';
 import { ExecuteReply, ExecuteRequest, ErrorFields, Content } from '../protocol/messages';
 import { Message } from '../protocol/wire';
 import { History } from './history';
@@ -17,21 +18,29 @@ export class Executor {
 
   constructor(private readonly publisher: Publisher, private readonly history: History) {}
 
-  async execute(python: PythonSession, request: ExecuteRequest, parent: Message): Promise<ExecuteReply> {
+  // `filename`: the file the cell is compiled as, while a debugger is attached (see debug-cells.ts).
+  async execute(python: PythonSession, request: ExecuteRequest, parent: Message, filename?: string): Promise<ExecuteReply> {
     const count = this.executionCount;
     if (!request.silent) await this.publisher.publish('execute_input', { code: request.code, execution_count: count }, parent);
     if (request.store_history) {
       this.history.record(count, request.code);
       this.executionCount += 1;
     }
-    const result = await python.request<PythonExecuteResult>('execute', {
-      code: request.code,
-      silent: request.silent,
-      store_history: request.store_history,
-      user_expressions: request.user_expressions,
-      allow_stdin: request.allow_stdin,
-      execution_count: count,
-    }, parent);
+    let result: PythonExecuteResult;
+    try {
+      result = await python.request<PythonExecuteResult>('execute', {
+        code: request.code,
+        silent: request.silent,
+        store_history: request.store_history,
+        user_expressions: request.user_expressions,
+        allow_stdin: request.allow_stdin,
+        execution_count: count,
+        ...(filename ? { filename } : {}),
+      }, parent);
+    } catch (error) {
+      // The interpreter could not run it (its thread ended, say): still an execute_reply with the counter.
+      result = { status: 'error', user_expressions: {}, ename: 'KernelError', evalue: errorMessage(error), traceback: [] };
+    }
     // ipykernel replies with the counter as it stands after the run, less one.
     const replyCount = this.executionCount - 1;
     if (result.status === 'ok') {

@@ -4,12 +4,13 @@
 //   {"session":3,"line":7,"input":"x = 1"}  an input of session 3
 // Each kernel process is a new session. Numbers are handed out under a lock file, so kernels that
 // start together never share one; inputs are appended without it (one O_APPEND write per line).
-// The file is bounded: past MAX_BYTES it is rewritten with the newest KEEP_BYTES of inputs. Lines a
-// concurrent kernel appends during that rewrite (milliseconds, rare) can be lost.
+// The file is bounded: past MAX_BYTES (at a kernel's start, or as a long session appends) it is rewritten
+// with the newest KEEP_BYTES of inputs. Lines a concurrent kernel appends during that rewrite
+// (milliseconds, rare) can be lost.
 import * as fs from 'fs';
 import * as path from 'path';
-import { userDataDir } from '../client/jupyter-paths';
-import { log } from './log';
+import { userDataDir } from '../common/jupyter-paths';
+import { log } from '../common/log';
 
 export type StoredInput = [session: number, line: number, input: string];
 
@@ -18,6 +19,9 @@ const KEEP_BYTES = 2 * 1024 * 1024;
 const LOCK_RETRY_MS = 10;
 const LOCK_WAIT_MS = 2000;
 const LOCK_STALE_MS = 10_000; // a kernel holds the lock for milliseconds; older means it died holding it
+
+// What a session keeps of past and present inputs in memory: as much as the file keeps at most.
+export const MEMORY_BYTES = MAX_BYTES;
 
 export function historyFilePath(): string {
   return process.env.PYSWITCH_HISTORY_FILE || path.join(userDataDir(), 'pyswitch', 'history.jsonl');
@@ -31,8 +35,10 @@ export interface OpenedHistory {
 
 export class HistoryFile {
   private failed = false;
+  private compacting = false;
 
-  private constructor(private readonly file: string) {}
+  // `bytes`: the file's size as this kernel knows it (what it read, and what it appended since).
+  private constructor(private readonly file: string, private bytes: number) {}
 
   // Never rejects: a history file that cannot be read or written costs persistence, not the kernel.
   static async open(file: string): Promise<OpenedHistory> {
@@ -41,10 +47,11 @@ export class HistoryFile {
       const release = await lock(`${file}.lock`);
       try {
         const { past, lastSession, bytes } = parse(await readIfExists(file));
-        if (bytes > MAX_BYTES) await rewrite(file, newest(past, KEEP_BYTES), lastSession);
+        const kept = bytes > MAX_BYTES ? await rewrite(file, newest(past, KEEP_BYTES), lastSession) : bytes;
         const session = lastSession + 1;
-        await fs.promises.appendFile(file, `${JSON.stringify({ session })}\n`);
-        return { session, past, file: new HistoryFile(file) };
+        const opening = `${JSON.stringify({ session })}\n`;
+        await fs.promises.appendFile(file, opening);
+        return { session, past, file: new HistoryFile(file, kept + opening.length) };
       } finally {
         await release();
       }
@@ -57,11 +64,33 @@ export class HistoryFile {
   // Synchronous: the input is on disk before its cell runs, even if the kernel is killed during it.
   append([session, line, input]: StoredInput): void {
     if (this.failed) return;
+    const text = `${JSON.stringify({ session, line, input })}\n`;
     try {
-      fs.appendFileSync(this.file, `${JSON.stringify({ session, line, input })}\n`);
+      fs.appendFileSync(this.file, text);
     } catch (error) {
       this.failed = true;
       log(`history is no longer saved: ${this.file}: ${String(error)}`);
+      return;
+    }
+    this.bytes += Buffer.byteLength(text);
+    if (this.bytes > MAX_BYTES && !this.compacting) void this.compact();
+  }
+
+  // Within a long session too: what this kernel and the others sharing the file wrote, cut to the newest.
+  private async compact(): Promise<void> {
+    this.compacting = true;
+    try {
+      const release = await lock(`${this.file}.lock`);
+      try {
+        const { past, lastSession } = parse(await readIfExists(this.file));
+        this.bytes = await rewrite(this.file, newest(past, KEEP_BYTES), lastSession);
+      } finally {
+        await release();
+      }
+    } catch (error) {
+      log(`history: ${this.file} could not be cut to its newest inputs: ${String(error)}`);
+    } finally {
+      this.compacting = false;
     }
   }
 }
@@ -106,11 +135,14 @@ function newest(past: StoredInput[], budget: number): StoredInput[] {
 }
 
 // Written aside and renamed over, so a crash leaves the old file or the new one, never half of one.
-async function rewrite(file: string, kept: StoredInput[], lastSession: number): Promise<void> {
+// Returns the new file's size.
+async function rewrite(file: string, kept: StoredInput[], lastSession: number): Promise<number> {
   const lines = [{ session: lastSession }, ...kept.map(([session, line, input]) => ({ session, line, input }))];
   const temporary = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temporary, lines.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  const text = lines.map((record) => `${JSON.stringify(record)}\n`).join('');
+  await fs.promises.writeFile(temporary, text);
   await fs.promises.rename(temporary, file);
+  return Buffer.byteLength(text);
 }
 
 // An exclusive-create lock file. Waits up to LOCK_WAIT_MS, then goes on without it: numbering may then
@@ -127,7 +159,7 @@ async function lock(lockFile: string): Promise<() => Promise<void>> {
     if (await isStale(lockFile)) await fs.promises.rm(lockFile, { force: true });
     else if (Date.now() > deadline) {
       log(`history: ${lockFile} is held; numbering this session without it`);
-      return async () => undefined;
+      return () => Promise.resolve();
     } else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
   }
 }

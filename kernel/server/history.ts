@@ -3,24 +3,29 @@
 // this process is the newest session. Outputs are not stored (IPython's default too): with
 // output=true each input comes as [input, null].
 import { HistoryRequest } from '../protocol/messages';
-import { HistoryFile, historyFilePath, StoredInput } from './history-file';
+import { Glob } from './glob';
+import { HistoryFile, MEMORY_BYTES, historyFilePath, StoredInput } from './history-file';
+
+const ENTRY_OVERHEAD = 40; // what an entry costs beyond its input's characters, roughly
 
 export type HistoryEntry = [session: number, line: number, input: string | [input: string, output: null]];
 
 export class History {
-  private entries: StoredInput[] = []; // ordered by session and line
+  private entries: StoredInput[] = []; // ordered by session and line; the oldest go past MEMORY_BYTES
+  private entryBytes = 0;
   private session: number | undefined;
   private file: HistoryFile | null = null;
   private readonly early: [line: number, input: string][] = []; // recorded before the file was read
   private opening: Promise<void> | undefined;
 
-  constructor(private readonly path: string = historyFilePath()) {}
+  constructor(private readonly path: string = historyFilePath(), private readonly memoryBytes = MEMORY_BYTES) {}
 
   // The file is read when history is first needed, not at start-up, where parsing a few MB of past
   // sessions would hold up the first replies; the first cell's run covers the read instead.
   private open(): Promise<void> {
     this.opening ??= HistoryFile.open(this.path).then((opened) => {
-      this.entries = opened.past; // nothing is recorded before: inputs wait in `early`
+      this.entries = [];  // nothing is recorded before: inputs wait in `early`
+      for (const entry of opened.past) this.keep(entry);
       this.session = opened.session;
       this.file = opened.file;
       for (const [line, input] of this.early.splice(0)) this.record(line, input);
@@ -35,8 +40,19 @@ export class History {
       return;
     }
     const entry: StoredInput = [this.session, line, input];
-    this.entries.push(entry);
+    this.keep(entry);
     this.file?.append(entry);
+  }
+
+  private keep(entry: StoredInput): void {
+    this.entries.push(entry);
+    this.entryBytes += entry[2].length + ENTRY_OVERHEAD;
+    let drop = 0;
+    while (this.entryBytes > this.memoryBytes && drop < this.entries.length - 1) {
+      this.entryBytes -= this.entries[drop][2].length + ENTRY_OVERHEAD;
+      drop += 1;
+    }
+    if (drop > 0) this.entries.splice(0, drop);
   }
 
   async query(request: HistoryRequest): Promise<HistoryEntry[]> {
@@ -55,8 +71,8 @@ export class History {
         return this.entries.filter(([s, line]) => s === session && line >= request.start && line < request.stop);
       }
       case 'search': {
-        const pattern = globToRegExp(request.pattern);
-        let found = this.entries.filter(([, , input]) => pattern.test(input));
+        const glob = new Glob(request.pattern);
+        let found = this.entries.filter(([, , input]) => glob.matches(input));
         if (request.unique) {
           // The latest occurrence of each input stays, in its place.
           const seen = new Set<string>();
@@ -70,28 +86,4 @@ export class History {
 
 function last<T>(items: T[], n: number): T[] {
   return n > 0 ? items.slice(-n) : [];
-}
-
-// IPython searches with SQLite's GLOB, matched against the whole input: * ? [abc] [^abc] [a-z],
-// case-sensitive. A bracket that makes no valid class ([z-a]) is taken literally.
-export function globToRegExp(glob: string, classes = true): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i += 1) {
-    const char = glob[i];
-    const close = classes && char === '[' ? glob.indexOf(']', i + (glob[i + 1] === '^' ? 3 : 2)) : -1;
-    if (char === '*') source += '[\\s\\S]*';
-    else if (char === '?') source += '[\\s\\S]';
-    else if (close !== -1) {
-      const negated = glob[i + 1] === '^';
-      const members = glob.slice(i + (negated ? 2 : 1), close).replace(/[\\\]^]/g, '\\$&');
-      source += `[${negated ? '^' : ''}${members}]`;
-      i = close;
-    } else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  try {
-    return new RegExp(`^${source}$`, 'u'); // u: ? is one character, not one UTF-16 unit
-  } catch (error) {
-    if (classes && error instanceof SyntaxError) return globToRegExp(glob, false);
-    throw error;
-  }
 }

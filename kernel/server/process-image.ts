@@ -10,12 +10,15 @@ export class ProcessImage {
     readonly majorMinor: string,
   ) {}
 
-  // argv and environment of the image that starts in `env` and resumes from `resumeFile`.
-  for(env: EnvInfo, baselinePath: string, resumeFile: string): { argv: string[]; env: string[] } {
+  // argv and environment of the image that starts in `env`; `handOffFd`: the inherited descriptor holding
+  // the connection, the listening sockets and the state it resumes from (server/reexec.ts).
+  // `keepEnviron`: the environment variables stay as they are (a fresh interpreter in the environment
+  // the kernel is in, server/recovery.ts), instead of becoming those of a switch into `env`.
+  for(env: EnvInfo, baselinePath: string, handOffFd: number, keepEnviron = false): { argv: string[]; env: string[] } {
     const argv = [process.execPath, ...process.execArgv, process.argv[1], 'kernel', '-f', this.connectionFile,
-      '--python', this.system, '--env', env.executable, '--resume', resumeFile];
+      '--python', this.system, '--env', env.executable, '--handoff', String(handOffFd)];
     const environ: NodeJS.ProcessEnv = { ...process.env };
-    applyEnvironChange(environ, environFor(env, baselinePath));
+    if (!keepEnviron) applyEnvironChange(environ, environFor(env, baselinePath));
     return { argv, env: Object.entries(environ).map(([name, value]) => `${name}=${value ?? ''}`) };
   }
 }

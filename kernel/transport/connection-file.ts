@@ -25,7 +25,7 @@ export function parseConnectionInfo(text: string, source: string): ConnectionInf
     throw new Error(`${source} is not valid JSON`);
   }
   const transport = raw.transport ?? 'tcp';
-  if (transport !== 'tcp' && transport !== 'ipc') throw new Error(`${source}: unsupported transport ${String(transport)}`);
+  if (transport !== 'tcp' && transport !== 'ipc') throw new Error(`${source}: unsupported transport ${JSON.stringify(transport)}`);
   if (typeof raw.ip !== 'string') throw new Error(`${source}: "ip" is missing`);
   for (const channel of CHANNELS) {
     const port = raw[`${channel}_port`];
@@ -48,6 +48,10 @@ export function readConnectionFile(file: string): ConnectionInfo {
 
 // zmq endpoint of a channel: tcp://ip:port, or ipc://ip-port as jupyter_client names ipc sockets.
 export function endpoint(info: ConnectionInfo, channel: Channel): string {
-  const port = info[`${channel}_port`];
-  return info.transport === 'tcp' ? `tcp://${info.ip}:${port}` : `ipc://${info.ip}-${port}`;
+  return info.transport === 'tcp' ? `tcp://${info.ip}:${info[`${channel}_port`]}` : `ipc://${ipcPath(info, channel)}`;
+}
+
+// The socket file of a channel over ipc, as Jupyter names it.
+export function ipcPath(info: ConnectionInfo, channel: Channel): string {
+  return `${info.ip}-${info[`${channel}_port`]}`;
 }

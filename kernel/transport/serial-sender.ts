@@ -6,12 +6,32 @@ export interface FrameSink {
 
 export class SerialSender {
   private tail: Promise<void> = Promise.resolve();
+  private unsettled = 0; // sends handed out whose promise has not settled yet
 
   constructor(private readonly sink: FrameSink) {}
 
   send(frames: Buffer[]): Promise<void> {
-    const sent = this.tail.then(() => this.sink.send(frames));
-    this.tail = sent.catch(() => undefined); // one failed send must not wedge the ones behind it
+    // With nothing in flight the socket is free: the frames go to zmq now rather than a turn later.
+    const sent = this.unsettled === 0 ? this.sendNow(frames) : this.tail.then(() => this.sink.send(frames));
+    this.unsettled += 1;
+    const settled = (): void => {
+      this.unsettled -= 1;
+    };
+    this.tail = sent.then(settled, settled); // one failed send must not wedge the ones behind it
     return sent;
+  }
+
+  // Settles once every send asked for so far has been handed to zmq.
+  idle(): Promise<void> {
+    return this.tail;
+  }
+
+  // zeromq.js throws some errors (a closed socket) at once instead of rejecting.
+  private sendNow(frames: Buffer[]): Promise<void> {
+    try {
+      return this.sink.send(frames);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }

@@ -6,16 +6,23 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 
+import { pyenvPython, systemPython } from '../helpers/pythons';
+
 const run = promisify(execFile);
 
-export const PYENV = '/root/.pyenv/versions';
-export const PY37 = `${PYENV}/3.7.16/bin/python3`;
-export const PY38 = `${PYENV}/3.8.18/bin/python3`;
-export const PY311 = `${PYENV}/3.11.7/bin/python3`;
-export const PY312 = `${PYENV}/3.12.1/bin/python3`;
-export const PY313 = `${PYENV}/3.13.0/bin/python3`;
-export const DEBIAN311 = '/usr/bin/python3.11';
-export const PYENV311_PREFIX = `${PYENV}/3.11.7`;
+// The Pythons these tests use (test/helpers/pythons.ts finds them); a file gates its tests on the ones
+// it needs with testNeeding(), so a missing one skips them and says so.
+export const PYTHONS = {
+  py37: pyenvPython('3.7'), py38: pyenvPython('3.8'), py311: pyenvPython('3.11'), py312: pyenvPython('3.12'),
+  py313: pyenvPython('3.13'), debian311: systemPython('3.11'),
+};
+export const PY37 = PYTHONS.py37.executable;
+export const PY38 = PYTHONS.py38.executable;
+export const PY311 = PYTHONS.py311.executable;
+export const PY312 = PYTHONS.py312.executable;
+export const PY313 = PYTHONS.py313.executable;
+export const DEBIAN311 = PYTHONS.debian311.executable;
+export const PYENV311_PREFIX = PYTHONS.py311.prefix;
 export const PYENV311_LIBPYTHON = `${PYENV311_PREFIX}/lib/libpython3.11.so.1.0`;
 
 // A temp tree that also holds python-info's cache, so tests never write to the home directory.
@@ -55,6 +62,19 @@ export function makeCopiedConda(dir: string): string {
   fs.symlinkSync('python3.11', path.join(dir, 'bin', 'python'));
   fs.mkdirSync(path.join(dir, 'lib'));
   fs.symlinkSync(`${PYENV311_PREFIX}/lib/python3.11`, path.join(dir, 'lib', 'python3.11'));
+  return dir;
+}
+
+// A venv whose files do not say its version: its own copy of the interpreter as bin/python (a name
+// without X.Y), no lib/pythonX.Y, and a pyvenv.cfg with `home` only. Discovery, which runs nothing it
+// finds, lists it with version and compatible null; the interpreter itself finds its stdlib through
+// `home`, so a switch to it works (preflight asks the interpreter).
+export function makeUndatedVenv(python: string, dir: string): string {
+  const real = fs.realpathSync(python);
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  fs.copyFileSync(real, path.join(dir, 'bin', 'python'));
+  fs.chmodSync(path.join(dir, 'bin', 'python'), 0o755);
+  fs.writeFileSync(path.join(dir, 'pyvenv.cfg'), `home = ${path.dirname(real)}\ninclude-system-site-packages = false\n`);
   return dir;
 }
 

@@ -5,7 +5,10 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
 
-import { PY311, PYENV311_PREFIX, makeVenv, removeTree, tempTree } from './fixtures';
+import { testNeeding } from '../helpers/pythons';
+import { PY311, PYENV311_PREFIX, PYTHONS, makeVenv, removeTree, tempTree } from './fixtures';
+
+const test = testNeeding(PYTHONS.py311);
 
 const run = promisify(execFile);
 const PYSWITCH = path.resolve(__dirname, '..', '..', 'bin', 'pyswitch.js');

@@ -7,10 +7,13 @@ import * as path from 'path';
 import { EnvError } from '../../kernel/envs/env-error';
 import { PreflightRules, SwitchPlan, preflight } from '../../kernel/envs/preflight';
 import { resolveTarget } from '../../kernel/envs/resolver';
+import { testNeeding } from '../helpers/pythons';
 import {
-  DEBIAN311, PY311, PY312, PY313, PY37, PY38, PYENV, PYENV311_LIBPYTHON, PYENV311_PREFIX, editPyvenvCfg,
+  DEBIAN311, PY311, PY312, PY313, PY37, PY38, PYENV311_LIBPYTHON, PYENV311_PREFIX, PYTHONS, editPyvenvCfg,
   makeCopiedConda, makeLinkedConda, makeVenv, removeTree, reportOf, tempTree,
 } from './fixtures';
+
+const test = testNeeding(PYTHONS.py37, PYTHONS.py38, PYTHONS.py311, PYTHONS.py312, PYTHONS.py313, PYTHONS.debian311);
 
 let tree: string;
 const at = (...parts: string[]): string => path.join(tree, ...parts);
@@ -30,7 +33,8 @@ async function refusal(input: string): Promise<EnvError> {
 // What the re-init is told must be what the interpreter itself would compute and show.
 function expectMatchesInterpreter(result: SwitchPlan): void {
   const own = reportOf(result.executable);
-  expect(result.expected).toEqual(own);
+  expect(result.env.base_prefix).toBe(own.base_prefix);
+  expect(result.home.split(':')[0]).toBe(own.base_prefix);
   expect(own.sys_path.slice(0, result.moduleSearchPaths.length)).toEqual(result.moduleSearchPaths);
 }
 
@@ -53,7 +57,7 @@ beforeAll(async () => {
   // The binary is still there, but the base installation pyvenv.cfg names is not.
   editPyvenvCfg(at('home-gone'), 'home', at('removed-python', 'bin'));
   // pyenv's binary and libpython over Debian's stdlib: Debian builds math, _struct, _socket into its
-  // libpython, so they are missing here (DESIGN fact 8).
+  // libpython, so they are missing here (docs/runtime-facts.md, fact 8).
   editPyvenvCfg(at('mixed'), 'home', '/usr/bin');
 });
 
@@ -65,7 +69,6 @@ describe('good targets', () => {
     expect(result).toEqual({
       env: { kind: 'venv', root: at('v311'), executable: at('v311', 'bin', 'python'), version: '3.11.7',
         base_prefix: PYENV311_PREFIX, include_system_site_packages: false },
-      programName: at('v311', 'bin', 'python'),
       executable: at('v311', 'bin', 'python'),
       baseExecutable: `${PYENV311_PREFIX}/bin/python3.11`,
       home: PYENV311_PREFIX,
@@ -75,18 +78,18 @@ describe('good targets', () => {
       sameLibpython: true,
       environ: { set: { VIRTUAL_ENV: at('v311'), PATH: `${at('v311', 'bin')}:${BASELINE_PATH}` },
         unset: ['PYTHONHOME', 'PYTHONPATH', 'CONDA_PREFIX'] },
-      expected: { prefix: at('v311'), exec_prefix: at('v311'), base_prefix: PYENV311_PREFIX,
-        executable: at('v311', 'bin', 'python'),
-        sys_path: [`${PYENV311_PREFIX}/lib/python311.zip`, `${PYENV311_PREFIX}/lib/python3.11`,
-          `${PYENV311_PREFIX}/lib/python3.11/lib-dynload`, at('v311', 'lib', 'python3.11', 'site-packages')] },
     });
+    expect(reportOf(result.executable)).toEqual({ prefix: at('v311'), exec_prefix: at('v311'), base_prefix: PYENV311_PREFIX,
+      executable: at('v311', 'bin', 'python'),
+      sys_path: [`${PYENV311_PREFIX}/lib/python311.zip`, `${PYENV311_PREFIX}/lib/python3.11`,
+        `${PYENV311_PREFIX}/lib/python3.11/lib-dynload`, at('v311', 'lib', 'python3.11', 'site-packages')] });
     expectMatchesInterpreter(result);
   });
 
   test('--system-site-packages: site adds the base site-packages after the venv\'s', async () => {
     const result = await plan(at('v311-system'));
     expect(result.env.include_system_site_packages).toBe(true);
-    expect(result.expected.sys_path.slice(-2)).toEqual([at('v311-system', 'lib', 'python3.11', 'site-packages'),
+    expect(reportOf(result.executable).sys_path.slice(-2)).toEqual([at('v311-system', 'lib', 'python3.11', 'site-packages'),
       `${PYENV311_PREFIX}/lib/python3.11/site-packages`]);
     expectMatchesInterpreter(result);
   });
@@ -94,7 +97,7 @@ describe('good targets', () => {
   test('a symlinked venv: the interpreter itself reports the symlinked prefix', async () => {
     const result = await plan(at('link'));
     expect(result.env).toMatchObject({ kind: 'venv', root: at('link'), executable: at('link', 'bin', 'python') });
-    expect(result.expected.prefix).toBe(at('link'));
+    expect(reportOf(result.executable).prefix).toBe(at('link'));
     expect(result.environ.set).toEqual({ VIRTUAL_ENV: at('link'), PATH: `${at('link', 'bin')}:${BASELINE_PATH}` });
     expectMatchesInterpreter(result);
   });
@@ -102,8 +105,8 @@ describe('good targets', () => {
   test('conda, bin/python linked into pyenv: prefix and paths are pyenv\'s', async () => {
     const result = await plan(at('conda-linked'));
     expect(result.env).toMatchObject({ kind: 'conda', root: at('conda-linked'), base_prefix: PYENV311_PREFIX });
-    expect(result).toMatchObject({ home: PYENV311_PREFIX, sameLibpython: true,
-      expected: { prefix: PYENV311_PREFIX, executable: at('conda-linked', 'bin', 'python') } });
+    expect(result).toMatchObject({ home: PYENV311_PREFIX, sameLibpython: true });
+    expect(reportOf(result.executable)).toMatchObject({ prefix: PYENV311_PREFIX, executable: at('conda-linked', 'bin', 'python') });
     expect(result.environ).toEqual({ set: { CONDA_PREFIX: at('conda-linked'),
       PATH: `${at('conda-linked', 'bin')}:${BASELINE_PATH}` }, unset: ['PYTHONHOME', 'PYTHONPATH', 'VIRTUAL_ENV'] });
     expectMatchesInterpreter(result);
@@ -114,8 +117,8 @@ describe('good targets', () => {
     expect(result).toMatchObject({ home: at('conda-copied'), sameLibpython: true,
       baseExecutable: at('conda-copied', 'bin', 'python'),
       moduleSearchPaths: [at('conda-copied', 'lib', 'python311.zip'), at('conda-copied', 'lib', 'python3.11'),
-        at('conda-copied', 'lib', 'python3.11', 'lib-dynload')],
-      expected: { prefix: at('conda-copied'), base_prefix: at('conda-copied') } });
+        at('conda-copied', 'lib', 'python3.11', 'lib-dynload')] });
+    expect(reportOf(result.executable)).toMatchObject({ prefix: at('conda-copied'), base_prefix: at('conda-copied') });
     expectMatchesInterpreter(result);
   });
 
@@ -142,11 +145,11 @@ describe('good targets', () => {
   });
 
   // Before 3.11 a venv's sys._base_executable is its own python; 3.7 has none.
-  test.each([['3.7', 'v37', '3.7.16', 'bin/python'], ['3.8', 'v38', '3.8.18', 'bin/python'],
-    ['3.13', 'v313', '3.13.0', `${PYENV}/3.13.0/bin/python3.13`]])(
-    'the probe runs on %s', async (majorMinor, venv, version, baseExecutable) => {
+  test.each([['3.7', 'v37', PYTHONS.py37, 'bin/python'], ['3.8', 'v38', PYTHONS.py38, 'bin/python'],
+    ['3.13', 'v313', PYTHONS.py313, `${PYTHONS.py313.prefix}/bin/python3.13`]] as const)(
+    'the probe runs on %s', async (majorMinor, venv, python, baseExecutable) => {
       const result = await plan(at(venv), { majorMinor, loadedLibpython: null });
-      expect(result).toMatchObject({ env: { version }, home: `${PYENV}/${version}`,
+      expect(result).toMatchObject({ env: { version: path.basename(python.prefix) }, home: python.prefix,
         baseExecutable: path.resolve(at(venv), baseExecutable), sameLibpython: false });
       expectMatchesInterpreter(result);
     });
@@ -155,6 +158,13 @@ describe('good targets', () => {
 describe('refusals', () => {
   test('another minor version, both versions named', async () => {
     const error = await refusal(at('v312'));
+    expect(error.code).toBe('version_mismatch');
+    expect(error.message).toMatch(/3\.12\.1.*3\.11/);
+  });
+
+  test('an installation root of another minor version', async () => {
+    const root = path.dirname(path.dirname(PY312));
+    const error = await refusal(root);
     expect(error.code).toBe('version_mismatch');
     expect(error.message).toMatch(/3\.12\.1.*3\.11/);
   });

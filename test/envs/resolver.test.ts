@@ -1,14 +1,17 @@
 /// <reference types="jest" />
-// resolveTarget over real environments: every input form of DESIGN.md's contract, and each clear error.
+// resolveTarget over real environments: every input form the README names, and each clear error.
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { EnvError } from '../../kernel/envs/env-error';
 import { resolveTarget } from '../../kernel/envs/resolver';
+import { testNeeding } from '../helpers/pythons';
 import {
-  DEBIAN311, PY311, PY312, PYENV311_PREFIX, makeCopiedConda, makeLinkedConda, makeOrphanVenv, makeShellScript,
-  makeVenv, removeTree, tempTree,
+  DEBIAN311, PY311, PY312, PYENV311_PREFIX, PYTHONS, makeCopiedConda, makeLinkedConda, makeOrphanVenv,
+  makeShellScript, makeVenv, removeTree, tempTree
 } from './fixtures';
+
+const test = testNeeding(PYTHONS.py311, PYTHONS.py312, PYTHONS.debian311);
 
 let tree: string;
 const at = (...parts: string[]): string => path.join(tree, ...parts);
@@ -117,6 +120,18 @@ describe('system', () => {
   test('an interpreter outside any environment', async () => {
     expect((await resolve(DEBIAN311)).env).toMatchObject({ kind: 'system', root: '/usr', executable: DEBIAN311 });
   });
+
+  test('an installation\'s root directory is its bin/python3', async () => {
+    expect((await resolve(PYENV311_PREFIX)).env).toEqual({ kind: 'system', root: PYENV311_PREFIX,
+      executable: `${PYENV311_PREFIX}/bin/python3`, version: '3.11.7', base_prefix: PYENV311_PREFIX,
+      include_system_site_packages: false });
+    expect((await resolve('/usr/')).env).toMatchObject({ kind: 'system', root: '/usr', executable: '/usr/bin/python3' });
+  });
+
+  test('an installation of another minor version resolves (the version rule is preflight\'s)', async () => {
+    const root = path.dirname(path.dirname(PY312));
+    expect((await resolve(root)).env).toMatchObject({ kind: 'system', root, executable: PY312 });
+  });
 });
 
 describe('refusals', () => {
@@ -135,7 +150,7 @@ describe('refusals', () => {
   test('a plain directory', async () => {
     const error = await refusal(at('plain'));
     expect(error.code).toBe('not_python');
-    expect(error.message).toMatch(/pyvenv\.cfg.*conda-meta/);
+    expect(error.message).toMatch(/pyvenv\.cfg.*conda-meta.*bin\/python3/);
   });
 
   test('a shell script named python', async () => {

@@ -47,32 +47,33 @@ export class TestKernel {
   // Its stdout and stderr go to a file in a private runtime dir, so a kernel that dies can be explained;
   // its input history goes there too, never into the user's own (unless the test names a file).
   // `env`: variables for the kernel process (PYSWITCH_PYTHON picks its interpreter).
-  static async start(env: Record<string, string> = {}): Promise<TestKernel> {
+  static async start(env: Record<string, string> = {}, transport?: 'tcp' | 'ipc'): Promise<TestKernel> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyswitch-test-'));
     const output = fs.openSync(path.join(dir, 'kernel.log'), 'w');
     const command = kernelCommand();
     const historyFile = process.env.PYSWITCH_HISTORY_FILE ?? path.join(dir, 'history.jsonl');
     try {
       const running = await RunningKernel.start({ ...command, env: { ...command.env, PYSWITCH_HISTORY_FILE: historyFile, ...env } },
-        { output, runtimeDir: dir, readyTimeoutMs: STARTUP_MS });
+        { output, runtimeDir: dir, readyTimeoutMs: STARTUP_MS, transport });
       return new TestKernel(running, new TrafficLog(running.client), dir);
     } catch (error) {
-      throw new Error(`kernel did not start: ${String(error)}\n--- kernel output ---\n${TestKernel.output(dir)}`);
+      throw new Error(`kernel did not start: ${String(error)}\n--- kernel output ---\n${TestKernel.output(dir)}`, { cause: error });
     } finally {
       fs.closeSync(output);
     }
   }
 
-  private static output(dir: string): string {
+  private static output(dir: string, chars = OUTPUT_CHARS): string {
     try {
-      return fs.readFileSync(path.join(dir, 'kernel.log'), 'utf8').slice(-OUTPUT_CHARS);
+      return fs.readFileSync(path.join(dir, 'kernel.log'), 'utf8').slice(-chars);
     } catch {
       return '(none)';
     }
   }
 
-  output(): string {
-    return TestKernel.output(this.dir);
+  // The end of its stdout and stderr; `chars`: how much of it.
+  output(chars = OUTPUT_CHARS): string {
+    return TestKernel.output(this.dir, chars);
   }
 
   async stop(): Promise<void> {
@@ -88,10 +89,11 @@ export interface KernelFixture {
   test(body: (client: KernelClient) => Promise<void>): () => Promise<void>;
 }
 
-export function useKernel(env: Record<string, string> = {}): KernelFixture {
+// `transport`: 'ipc' starts the kernel over ipc (socket files in its private runtime dir).
+export function useKernel(env: Record<string, string> = {}, transport?: 'tcp' | 'ipc'): KernelFixture {
   let current: TestKernel | undefined;
   beforeAll(async () => {
-    current = await TestKernel.start(env);
+    current = await TestKernel.start(env, transport);
   }, STARTUP_MS + 5000);
   afterAll(async () => {
     await current?.stop();

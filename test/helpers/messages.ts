@@ -40,8 +40,8 @@ export function collectByParent(client: KernelClient, msgId: string): { seen: Se
 }
 
 // Runs a cell that must succeed; returns what it printed to stdout.
-export async function stdoutOf(client: KernelClient, code: string): Promise<string> {
-  const { reply, iopub } = await client.execute(code);
+export async function stdoutOf(client: KernelClient, code: string, timeoutMs?: number): Promise<string> {
+  const { reply, iopub } = await client.execute(code, { timeoutMs });
   if (reply.content.status !== 'ok') throw new Error(`cell failed: ${JSON.stringify(reply.content)}\n${code}`);
   return streamText(iopub, 'stdout');
 }

@@ -9,11 +9,16 @@ numpy, ipywidgets); with PYSWITCH_TEST_KERNEL they use that kernel too.
 """
 import os
 import signal
+import sys
+from pathlib import Path
 
 import pytest
 
-from kernel_helpers import running_kernel
-from kernel_install import (
+# The repository's tools (kernel_install, shared with scripts/bench.py) live in scripts/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+from kernel_helpers import running_kernel  # noqa: E402
+from kernel_install import (  # noqa: E402
     KernelInstallError,
     install_pyswitch,
     jupyter_path_with,
@@ -29,10 +34,14 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def jupyter_env(tmp_path_factory):
-    """Private Jupyter/IPython directories for the session, in os.environ (child processes too)."""
+    """Private Jupyter/IPython directories for the session, in os.environ (child processes too).
+
+    The cache directory too: jedi and parso keep pickles in it, and a run sharing ~/.cache with another
+    one can read a half-written pickle, after which jedi completes nothing, on either kernel (seen
+    2026-12-02: parso's load_module raising EOFError)."""
     root = tmp_path_factory.mktemp("jupyter")
     with pytest.MonkeyPatch.context() as mp:
-        for var in ("JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
+        for var in ("JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR", "XDG_CACHE_HOME"):
             path = root / var.lower()
             path.mkdir()
             mp.setenv(var, str(path))

@@ -10,11 +10,12 @@ REPLY_TIMEOUT = 10
 
 
 @contextmanager
-def running_kernel(kernel_name, **start_options):
+def running_kernel(kernel_name, connection_file=None, **start_options):
     """Yield (KernelManager, BlockingKernelClient) for a ready kernel; always kill it afterwards.
 
+    connection_file: where the connection file goes (jupyter_client's runtime dir unless given);
     start_options go to KernelManager.start_kernel (env=... replaces the kernel's environment)."""
-    km = KernelManager(kernel_name=kernel_name)
+    km = KernelManager(kernel_name=kernel_name, **({"connection_file": str(connection_file)} if connection_file else {}))
     km.start_kernel(**start_options)
     try:
         kc = km.client()
@@ -76,6 +77,28 @@ def wait_busy(kc, msg_id, timeout=REPLY_TIMEOUT):
             return
 
 
+def wait_execute_input(kc, msg_id, timeout=REPLY_TIMEOUT):
+    """Wait for msg_id's execute_input on iopub (the kernel publishes it as it hands the cell on)."""
+    deadline = Deadline(timeout, f"execute_input for {msg_id}")
+    while True:
+        msg = _next(kc.get_iopub_msg, deadline)
+        if msg is not None and _is_child(msg, msg_id) and msg["msg_type"] == "execute_input":
+            return
+
+
+def wait_stream(kc, msg_id, text, timeout=REPLY_TIMEOUT):
+    """Wait until msg_id's stream output ends with `text` (a marker the cell prints once it runs);
+    returns the outputs received by then."""
+    deadline = Deadline(timeout, f"{text!r} in the output of {msg_id}")
+    outputs, printed = [], ""
+    while not printed.endswith(text):
+        msg = _next(kc.get_iopub_msg, deadline)
+        if msg is not None and _is_child(msg, msg_id) and msg["msg_type"] == "stream":
+            outputs.append(msg)
+            printed += msg["content"]["text"]
+    return outputs
+
+
 def iopub_until_idle(kc, msg_id, timeout=REPLY_TIMEOUT):
     """msg_id's iopub messages up to its idle status, without status and execute_input."""
     deadline = Deadline(timeout, f"idle status for {msg_id}")
@@ -102,6 +125,14 @@ def execute(kc, code, timeout=REPLY_TIMEOUT, **options):
     msg_id = kc.execute(code, **options)
     outputs = iopub_until_idle(kc, msg_id, timeout)
     return wait_reply(kc, msg_id, timeout), outputs
+
+
+def execute_ok(kc, code, timeout=REPLY_TIMEOUT, **options):
+    """Run code that must succeed; return (the reply's content, its iopub outputs)."""
+    reply, outputs = execute(kc, code, timeout, **options)
+    content = reply["content"]
+    assert content["status"] == "ok", content
+    return content, outputs
 
 
 def stream_text(outputs, name="stdout"):

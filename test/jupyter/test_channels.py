@@ -10,6 +10,7 @@ from kernel_helpers import (
     stream_text,
     wait_busy,
     wait_reply,
+    wait_stream,
 )
 
 RESPONSIVE_WITHIN = 1.0  # s, for heartbeat and control while a cell runs
@@ -59,9 +60,8 @@ def test_heartbeat_and_control_answer_while_a_cell_runs(kernel):
 def test_interrupt_request_stops_the_cell_and_keeps_state(kernel, code):
     _, kc = kernel
     assert execute(kc, "import time; x = 42")[0]["content"]["status"] == "ok"
-    msg_id = kc.execute(code)
-    wait_busy(kc, msg_id)
-    time.sleep(0.3)  # let the cell get going
+    msg_id = kc.execute("print('started', flush=True)\n" + code)
+    wait_stream(kc, msg_id, "started\n")  # the cell is running
 
     interrupt = wait_reply(kc, send_control(kc, "interrupt_request"), channel="control")
     assert interrupt["msg_type"] == "interrupt_reply"

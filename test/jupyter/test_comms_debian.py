@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from kernel_helpers import execute, iopub_until_idle, running_kernel, stream_text, wait_reply
+from kernel_helpers import execute_ok, iopub_until_idle, running_kernel, stream_text, wait_reply
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ALL_BYTES = bytes(range(256))
@@ -25,9 +25,7 @@ def kernel(ipython_kernel_name):
 
 
 def run(kc, code):
-    reply, outputs = execute(kc, code, timeout=60)
-    assert reply["content"]["status"] == "ok", reply["content"]
-    return outputs
+    return execute_ok(kc, code, 60)[1]
 
 
 def send_comm(kc, msg_type, content, buffers=()):

@@ -7,7 +7,7 @@ import psutil
 import pytest
 
 from kernel_helpers import STARTUP_TIMEOUT
-from switch_envs import DEBIAN311, make_venv
+from switch_envs import DEBIAN311, make_venv, require
 
 STEP_TIMEOUT = 15  # s for one cell's output to show
 SWITCH_TIMEOUT = 60  # s for a switch cell: a probe of the target, then a re-exec of the kernel
@@ -83,8 +83,7 @@ def test_console_session(console):
 def debian_venv(tmp_path, monkeypatch):
     """A venv of Debian's 3.11.2; asked for before `console`, so that the kernel keeps its cache of
     interpreter facts in tmp_path too, not in the home directory."""
-    if not DEBIAN311.exists():
-        pytest.skip(f"no {DEBIAN311}")
+    require(**{"the system's python3.11": DEBIAN311})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return make_venv(DEBIAN311, tmp_path / "debian")
 

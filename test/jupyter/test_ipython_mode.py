@@ -6,7 +6,6 @@ import base64
 import os
 import re
 import subprocess
-import time
 
 import pytest
 
@@ -14,12 +13,13 @@ from conftest import DEBIAN_PYTHON
 from env_comm import EnvComm
 from kernel_helpers import (
     execute,
+    execute_ok,
     iopub_until_idle,
     running_kernel,
     send_control,
     stream_text,
-    wait_busy,
     wait_reply,
+    wait_stream,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -40,10 +40,7 @@ def kc(ipython_kernel):
 
 def run(kc, code, **options):
     """(reply content, iopub outputs) of an execute that must succeed."""
-    reply, outputs = execute(kc, code, timeout=TIMEOUT, **options)
-    content = reply["content"]
-    assert content["status"] == "ok", content
-    return content, outputs
+    return execute_ok(kc, code, TIMEOUT, **options)
 
 
 def of_type(outputs, msg_type):
@@ -68,6 +65,19 @@ def test_counter_in_out_and_underscore_names_follow_the_kernel(kc):
     content, outputs = run(kc, f"(In[{count}], Out[{count}], _{count}, get_ipython().execution_count)")
     assert result_text(outputs) == f"(\"'first'\", 'first', 'first', {count + 1})"
     assert content["execution_count"] == count + 1
+
+
+def test_history_lists_the_cells_and_keeps_no_queue_for_a_store_that_is_off(kc):
+    first, _ = run(kc, "'history one'")
+    run(kc, "'history two'")
+    count = first["execution_count"]
+    content, outputs = run(kc, f"%history -n {count}-{count + 1}")
+    assert stream_text(outputs) == f"{count:>4}: 'history one'\n{count + 1:>4}: 'history two'\n"
+    # IPython's store is off (the kernel keeps the history), so nothing would ever empty the
+    # queue of cells waiting to be written to it: it holds the running cell only.
+    content, outputs = run(kc, "_h = get_ipython().history_manager\n"
+                               "(_h.enabled, len(_h.db_input_cache), len(_h.input_hist_raw) > 3)")
+    assert result_text(outputs) == "(False, 1, True)"
 
 
 def test_silent_run_neither_counts_nor_shows(kc):
@@ -203,10 +213,10 @@ def test_top_level_await(kc):
     assert result_text(outputs) == "'later'"
 
 
-def interrupt(kc, code):
-    msg_id = kc.execute(code)
-    wait_busy(kc, msg_id)
-    time.sleep(0.3)
+def interrupt(kc, code, announce=True):
+    """Interrupts code once it has printed "started" (announce: a print put before it)."""
+    msg_id = kc.execute("print('started', flush=True)\n" + code if announce else code)
+    wait_stream(kc, msg_id, "started\n")  # the cell is running
     wait_reply(kc, send_control(kc, "interrupt_request"), channel="control")
     reply = wait_reply(kc, msg_id, timeout=10)["content"]
     return reply, iopub_until_idle(kc, msg_id)
@@ -219,11 +229,16 @@ def test_interrupt_a_running_cell(kc):
 
 
 def test_interrupt_an_awaiting_cell_cancels_it(kc):
-    # As in ipykernel: the cell's task is cancelled where it waits.
-    reply, outputs = interrupt(kc, "import asyncio\nawait asyncio.sleep(0.5)\nprint('resumed')")
+    # As in ipykernel: the cell's task is cancelled where it waits. "started" is printed by the event
+    # loop, so only once the cell waits in its await. pyswitch answers at once; ipykernel 6.17 once
+    # the sleep is over, so it is well inside the reply's 10 s.
+    reply, outputs = interrupt(kc, "import asyncio\ncell = asyncio.current_task()\n"
+                                   "asyncio.get_running_loop().call_soon(lambda: print('started', flush=True))\n"
+                                   "await asyncio.sleep(5)\nprint('resumed')", announce=False)
     assert reply["ename"] == "CancelledError" and "KeyboardInterrupt" not in "\n".join(reply["traceback"])
-    _, outputs = run(kc, "await asyncio.sleep(0.6)")
-    assert stream_text(outputs) == ""  # the interrupted cell never resumed
+    assert "resumed" not in stream_text(outputs)
+    _, outputs = run(kc, "cell.done()")  # the task the cell ran in (IPython's run_cell_async) is over:
+    assert result_text(outputs) == "True"  # the interrupted cell can never resume
 
 
 def test_mplbackend_wins_over_the_inline_default(ipython_kernel_name):

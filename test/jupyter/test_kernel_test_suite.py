@@ -3,7 +3,8 @@
 TestCore holds the tests every build must pass. TestPythonExperience holds completion, inspection,
 is_complete, history, pager and clear_output; PYSWITCH_SKIP_EXPERIENCE=1 skips it until those land
 (issue 3). To drop the split, delete TestPythonExperience and the @only decorator on TestCore.
-TestIPythonMode runs them all on Debian's /usr/bin/python3, where pyswitch runs cells through IPython.
+TestIPythonMode runs them all on Debian's /usr/bin/python3, where pyswitch runs cells through IPython,
+TestPlainMode in plain mode, and TestIpykernelReference on Debian's ipykernel, side by side (issue 14).
 """
 import os
 
@@ -84,7 +85,7 @@ def suite_kernel(request):
     """Start the kernel for a KernelTests class (replaces its setUpClass/tearDownClass)."""
     cls = request.cls
     kernel_name = request.getfixturevalue(cls.kernel_fixture)
-    with running_kernel(kernel_name) as (km, kc):
+    with running_kernel(kernel_name, env=dict(os.environ, **cls.kernel_environ)) as (km, kc):
         cls.kernel_name, cls.km, cls.kc = kernel_name, km, kc
         for attr, value in _samples(kc).items():
             setattr(cls, attr, value)
@@ -95,6 +96,7 @@ def suite_kernel(request):
 class PythonKernelTests(jupyter_kernel_test.KernelTests):
     __test__ = False
     kernel_fixture = "kernel_name"  # the conftest fixture naming the kernelspec to run
+    kernel_environ = {}  # added to the kernel's environment
 
     @classmethod
     def setUpClass(cls):
@@ -156,3 +158,28 @@ class TestPythonExperience(PythonKernelTests):
 class TestIPythonMode(PythonKernelTests):
     __test__ = True
     kernel_fixture = "ipython_kernel_name"
+
+
+@only(*CORE_TESTS, *EXPERIENCE_TESTS)
+class TestPlainMode(PythonKernelTests):
+    """The whole suite in plain mode (the default kernelspec's python has IPython: it is turned off)."""
+    __test__ = True
+    kernel_environ = {"PYSWITCH_IPYTHON": "0"}
+
+
+@pytest.fixture(scope="session")
+def reference_kernel_name():
+    """Debian's ipykernel, run side by side with pyswitch: what the suite's results are measured against."""
+    from kernel_install import KernelInstallError, require_kernelspec
+    try:
+        require_kernelspec("python3")
+    except KernelInstallError as e:
+        pytest.skip(str(e))
+    return "python3"
+
+
+@only(*CORE_TESTS, *EXPERIENCE_TESTS)
+class TestIpykernelReference(PythonKernelTests):
+    """The same suite on ipykernel: pyswitch must pass wherever ipykernel passes."""
+    __test__ = True
+    kernel_fixture = "reference_kernel_name"

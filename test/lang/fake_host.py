@@ -3,9 +3,11 @@
 Importing this module registers it as `_pyswitch_host` in sys.modules, so `import pyswitch`
 works without the addon.
 """
+import contextvars
 import json
 import sys
 
+job = contextvars.ContextVar("pyswitch_job")  # the request output belongs to (native/host_module.h)
 # In call order: ("stream", 1|2, text), (msg_type, content dict), ("input", prompt, password).
 events = []
 extras = []  # (metadata, buffers) of each send(), in order
@@ -30,9 +32,19 @@ def flush():
     pass
 
 
+def joined(content):
+    """Content as the native side joins it: JSON bytes, or a tuple of JSON bytes and str written as
+    JSON strings (native/json_pytext.h)."""
+    if isinstance(content, bytes):
+        return content
+    assert isinstance(content, tuple), type(content)
+    return b"".join(piece if isinstance(piece, bytes) else json.dumps(piece).encode("ascii")
+                    for piece in content)
+
+
 def send(msg_type, content, metadata=b"", buffers=None):
-    assert isinstance(content, bytes) and isinstance(metadata, bytes), (type(content), type(metadata))
-    events.append((msg_type, json.loads(content.decode("utf-8"))))  # strict: must be valid UTF-8
+    assert isinstance(metadata, bytes), type(metadata)
+    events.append((msg_type, json.loads(joined(content).decode("utf-8"))))  # strict: must be valid UTF-8
     # What a message carries beyond its content, as the native side would copy it.
     extras.append((json.loads(metadata.decode("utf-8")) if metadata else {},
                    [bytes(memoryview(buffer)) for buffer in buffers or ()]))

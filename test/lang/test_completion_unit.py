@@ -143,6 +143,37 @@ def test_jedi_when_available():
 
 
 @with_kernel
+def test_jedi_cache_files_cut_short_are_replaced():
+    # parso writes its cache in place: a file read while another kernel writes it is cut short, and
+    # would fail every completion that needs its module until it goes.
+    if not _complete_jedi.available():
+        return
+    import glob
+    import jedi
+    import parso.cache
+    saved = jedi.settings.cache_directory, _complete_jedi.DEADLINE_S
+    cache = tempfile.mkdtemp()
+    jedi.settings.cache_directory = cache
+    _complete_jedi.DEADLINE_S = 60  # an empty cache means parsing os and what it imports (~1 s)
+    try:
+        assert "path" in complete("import os\nos.pa")["matches"]
+        files = glob.glob(os.path.join(cache, "*", "*.pkl"))
+        assert files
+        for path in files:
+            with open(path, "rb") as f:
+                whole = f.read()
+            with open(path, "wb") as f:
+                f.write(whole[:len(whole) // 2])
+        parso.cache.parser_cache.clear()  # as in a kernel that has not read those modules yet
+        assert "path" in complete("import os\nos.pa")["matches"]
+        assert all(os.path.getsize(path) > 0 for path in glob.glob(os.path.join(cache, "*", "*.pkl")))
+    finally:
+        jedi.settings.cache_directory, _complete_jedi.DEADLINE_S = saved
+        parso.cache.parser_cache.clear()
+        shutil.rmtree(cache)
+
+
+@with_kernel
 def test_inspect_fields_and_detail():
     execute("import os\n"
             "class Greeter:\n"
@@ -213,6 +244,22 @@ def test_timebox():
     for _ in range(100000):
         pass
     assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_pyswitch_magic_lines_complete_only_in_ipython_mode():
+    # The magic exists once IPython mode has registered it (importing pyswitch._magics); plain mode
+    # completes such a line as Python, never with the magic's words or paths.
+    assert "pyswitch._magics" not in sys.modules
+    assert "switch" not in matches("%pyswitch sw")
+    tree = tempfile.mkdtemp()
+    try:
+        os.mkdir(os.path.join(tree, "venv"))
+        open(os.path.join(tree, "venvfile"), "w").close()
+        from pyswitch import _complete_magic
+        assert _complete_magic.paths(tree + "/ve") == [tree + "/venv/", tree + "/venvfile"]
+        assert _complete_magic.paths(tree + "/missing/x") == []
+    finally:
+        shutil.rmtree(tree)
 
 
 def _spin_forever():

@@ -14,7 +14,7 @@ export interface Completion {
 
 // Offsets in the protocol are code points: [...s].length, not s.length (UTF-16 units).
 export function codePoints(text: string): number {
-  return [...text].length;
+  return Array.from(text).length;
 }
 
 export async function complete(client: KernelClient, code: string, cursorPos = codePoints(code)): Promise<Completion> {

@@ -36,6 +36,12 @@ async function runAll(client: KernelClient, cells: string[]): Promise<void> {
   for (const cell of cells) expect((await client.execute(cell)).reply.content.status).toBe('ok');
 }
 
+// The client of the kernel the tests before started.
+function current(): KernelClient {
+  if (!kernel) throw new Error('no kernel: an earlier test of this file failed to start one');
+  return kernel.client;
+}
+
 async function restart(): Promise<KernelClient> {
   await kernel?.running.shutdown();
   await kernel?.stop();
@@ -59,12 +65,12 @@ describe('history_request', () => {
   });
 
   it('output: true pairs each input with its output (not stored: null)', async () => {
-    const tail = await history(kernel!.client, { hist_access_type: 'tail', n: 1, output: true });
+    const tail = await history(current(), { hist_access_type: 'tail', n: 1, output: true });
     expect(tail).toEqual([[session, 4, ['b = 2', null]]]);
   });
 
   it('range: lines start <= line < stop of a session (0: this one)', async () => {
-    const client = kernel!.client;
+    const client = current();
     const expected = [[session, 2, 'b = 2'], [session, 3, 'a + b']];
     expect(await history(client, { hist_access_type: 'range', session: 0, start: 2, stop: 4 })).toEqual(expected);
     expect(await history(client, { hist_access_type: 'range', session, start: 2, stop: 4 })).toEqual(expected);
@@ -72,7 +78,7 @@ describe('history_request', () => {
   });
 
   it('search: a glob over whole inputs; unique keeps the latest of equal inputs; n the last n', async () => {
-    const client = kernel!.client;
+    const client = current();
     const inputs = async (content: object) => (await history(client, { hist_access_type: 'search', ...content })).map(([, line, input]) => [line, input]);
     expect(await inputs({ pattern: 'b = *' })).toEqual([[2, 'b = 2'], [4, 'b = 2']]);
     expect(await inputs({ pattern: 'b = *', unique: true })).toEqual([[4, 'b = 2']]);

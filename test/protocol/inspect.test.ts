@@ -14,7 +14,7 @@ interface Inspection {
 
 async function inspect(client: KernelClient, code: string, options: { cursorPos?: number; detailLevel?: number } = {}): Promise<Inspection> {
   const reply = await client.request('shell', 'inspect_request', {
-    code, cursor_pos: options.cursorPos ?? [...code].length, detail_level: options.detailLevel ?? 0,
+    code, cursor_pos: options.cursorPos ?? Array.from(code).length, detail_level: options.detailLevel ?? 0,
   });
   expect(reply.header.msg_type).toBe('inspect_reply');
   return reply.content as unknown as Inspection;

@@ -11,9 +11,9 @@ afterEach(() => kernel.client.onInputRequest(undefined));
 describe('input requests', () => {
   it('allow_stdin true: input() sends input_request (parent: the execute) and returns our input_reply', kernel.test(async (client) => {
     const asked: { request: InputRequest; parent: string | undefined }[] = [];
-    client.onInputRequest(async (request, message) => {
+    client.onInputRequest((request, message) => {
       asked.push({ request, parent: parentId(message) });
-      return 'world';
+      return Promise.resolve('world');
     });
     const { reply, iopub } = await client.execute("name = input('who? ')\nprint('hello', name)", { allowStdin: true });
     expect(reply.content.status).toBe('ok');
@@ -23,9 +23,9 @@ describe('input requests', () => {
 
   it('getpass() asks with password: true', kernel.test(async (client) => {
     const asked: InputRequest[] = [];
-    client.onInputRequest(async (request) => {
+    client.onInputRequest((request) => {
       asked.push(request);
-      return 'hunter2';
+      return Promise.resolve('hunter2');
     });
     const { reply, iopub } = await client.execute("import getpass\nprint(len(getpass.getpass('secret? ')))", { allowStdin: true });
     expect(reply.content.status).toBe('ok');
@@ -35,9 +35,9 @@ describe('input requests', () => {
 
   it('allow_stdin false: input() fails at once with StdinNotImplementedError, nothing is asked', kernel.test(async (client) => {
     let asked = false;
-    client.onInputRequest(async () => {
+    client.onInputRequest(() => {
       asked = true;
-      return 'unexpected';
+      return Promise.resolve('unexpected');
     });
     const { reply } = await client.execute("input('who? ')", { allowStdin: false, timeoutMs: 5000 });
     expect(reply.content).toMatchObject({ status: 'error', ename: 'StdinNotImplementedError' });

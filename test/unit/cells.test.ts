@@ -7,11 +7,11 @@ type Verdicts = Record<string, Completeness['status'] | [Completeness['status'],
 
 async function feed(lines: string[], verdicts: Verdicts): Promise<{ steps: unknown[]; rest: string | undefined; asked: string[] }> {
   const asked: string[] = [];
-  const assembler = new CellAssembler(async (code) => {
+  const assembler = new CellAssembler((code) => {
     asked.push(code);
     const verdict = verdicts[code];
-    if (verdict === undefined) throw new Error(`unexpected is_complete for ${JSON.stringify(code)}`);
-    return Array.isArray(verdict) ? { status: verdict[0], indent: verdict[1] } : { status: verdict, indent: '' };
+    if (verdict === undefined) return Promise.reject(new Error(`unexpected is_complete for ${JSON.stringify(code)}`));
+    return Promise.resolve(Array.isArray(verdict) ? { status: verdict[0], indent: verdict[1] } : { status: verdict, indent: '' });
   });
   const steps = [];
   for (const line of lines) steps.push(await assembler.add(line));

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { jupyterDataDirs, runtimeDir, userDataDir } from '../../kernel/client/jupyter-paths';
+import { jupyterDataDirs, runtimeDir, userDataDir } from '../../kernel/common/jupyter-paths';
 import { findKernelSpec } from '../../kernel/client/kernelspec';
 
 const VARIABLES = ['JUPYTER_PATH', 'JUPYTER_DATA_DIR', 'JUPYTER_RUNTIME_DIR', 'XDG_DATA_HOME'];

@@ -7,6 +7,7 @@ import * as path from 'path';
 
 import { Session } from '../../kernel/protocol/session';
 import { ReplayGuard, Signer } from '../../kernel/protocol/signer';
+import { MAX_JSON_DEPTH, exceedsDepth } from '../../kernel/protocol/json-depth';
 import { DELIMITER, decode } from '../../kernel/protocol/wire';
 import { header, signedFrames } from '../helpers/frames';
 
@@ -61,6 +62,38 @@ describe('encode → decode', () => {
     const at = frames.indexOf(DELIMITER);
     expect(frames[at + 1].toString()).toEqual(new Signer('hmac-sha256', KEY).sign(frames.slice(at + 2, at + 6)));
     expect(frames[at + 1].toString()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("names a decoded request as parent with the very bytes of its header frame, as the peer wrote them", () => {
+    const client = new Session(KEY);
+    const kernel = new Session(KEY);
+    // Spacing JSON.stringify would not write: the frame is reused, not the object stringified again.
+    const requestHeader = Buffer.from(JSON.stringify(client.header('execute_request'), null, 1));
+    const request = kernel.decode(signedFrames(new Signer('hmac-sha256', KEY), { header: requestHeader.toString() }));
+    if (!request.ok) throw new Error(request.reason);
+    const reply = kernel.frames('execute_reply', { status: 'ok' }, request.message);
+    expect(reply[reply.indexOf(DELIMITER) + 3]).toEqual(requestHeader);
+    const decoded = client.decode(reply);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    expect(decoded.message.parent_header).toEqual(request.message.header);
+  });
+});
+
+describe('JSON nesting depth', () => {
+  const nested = (depth: number, inside = ''): Buffer => Buffer.from(`${'['.repeat(depth)}${inside}${']'.repeat(depth)}`);
+
+  it('allows the limit and refuses one level more, in frames long and short', () => {
+    expect(exceedsDepth(nested(MAX_JSON_DEPTH))).toBe(false);
+    expect(exceedsDepth(nested(MAX_JSON_DEPTH + 1))).toBe(true);
+    const padding = `"${'x'.repeat(10_000)}"`;
+    expect(exceedsDepth(nested(MAX_JSON_DEPTH, padding))).toBe(false);
+    expect(exceedsDepth(nested(MAX_JSON_DEPTH + 1, padding))).toBe(true);
+    expect(exceedsDepth(Buffer.from(`{"a":${'{"b":'.repeat(MAX_JSON_DEPTH)}1${'}'.repeat(MAX_JSON_DEPTH + 1)}`))).toBe(true);
+  });
+
+  it('counts no brackets inside strings, however many there are', () => {
+    expect(exceedsDepth(Buffer.from(JSON.stringify({ code: '[{'.repeat(MAX_JSON_DEPTH * 4) })))).toBe(false);
+    expect(exceedsDepth(Buffer.from(JSON.stringify({ code: '\\"[{'.repeat(MAX_JSON_DEPTH * 4) })))).toBe(false);
   });
 });
 

@@ -9,8 +9,8 @@ import { ConsoleStreams } from './output';
 export const ENV_COMMANDS_HELP = 'Environments: :env, :envs [ROOT ...], :switch TARGET';
 
 function describe(env: unknown): string {
-  const e = env as { kind: string; root: string; version: string };
-  return `${e.kind} ${e.root} (Python ${e.version})`;
+  const e = env as { kind: string; root: string; version: string | null };
+  return `${e.kind} ${e.root} (Python ${e.version ?? 'of unknown version'})`;
 }
 
 export class EnvCommands {
@@ -27,9 +27,9 @@ export class EnvCommands {
         return true;
       case ':envs': {
         const reply = await this.request({ request: 'discover', roots: args.length > 0 ? args : ['~', '.'] });
-        const envs = reply.envs as (EnvData & { compatible: boolean })[];
+        const envs = reply.envs as (EnvData & { compatible: boolean | null })[];
         if (envs.length === 0) this.say('no environments found');
-        for (const env of envs) this.say(`${env.compatible ? ' ' : 'x'} ${describe(env)}`);
+        for (const env of envs) this.say(`${env.compatible === true ? ' ' : env.compatible === null ? '?' : 'x'} ${describe(env)}`);
         return true;
       }
       case ':switch': {

@@ -5,6 +5,10 @@ it runs, parameters of the function being written, and the types of expressions 
 `"abc".up`. It is imported on first use only (~100 ms), and each call is time-boxed: a first
 call on a big object can take seconds.
 """
+import os
+import pickle
+import time
+
 from . import _timebox
 from ._namespace import is_shown, user_namespace
 
@@ -32,15 +36,47 @@ def complete(code, cursor):
     # is often half-typed anyway.
     before = code[:cursor]
     lines = split_lines(before)
+
+    def matches():
+        # A completion's type is inferred when asked (parsing the modules it comes from): inside
+        # the time box too.
+        found = []
+        for completion in _jedi.Interpreter(before, [user_namespace()]).complete(len(lines), len(lines[-1])):
+            typed = len(completion.name) - len(completion.complete)
+            if is_shown(completion.name, completion.name[:typed]):
+                found.append((cursor - typed, completion.name_with_symbols, completion.type, ""))
+        return found
+
+    deadline = time.monotonic() + DEADLINE_S
     try:
-        completions = _timebox.run(
-            lambda: _jedi.Interpreter(before, [user_namespace()]).complete(len(lines), len(lines[-1])),
-            DEADLINE_S)
+        while True:
+            try:
+                return _timebox.run(matches, max(0.0, deadline - time.monotonic()))
+            except (EOFError, pickle.UnpicklingError) as error:  # one cache file at a time, within the deadline
+                if not _remove_cut_cache_file(error):
+                    raise
     except Exception:  # Expired, or jedi failing on this code
         return None
-    matches = []
-    for completion in completions:
-        typed = len(completion.name) - len(completion.complete)
-        if is_shown(completion.name, completion.name[:typed]):
-            matches.append((cursor - typed, completion.name_with_symbols, completion.type, ""))
-    return matches
+
+
+def _remove_cut_cache_file(error):
+    """Removes the parso cache file whose load raised `error`; True when there was one.
+
+    parso writes its pickles in place, so one read while another kernel writes it, or left by a
+    writer that died, is cut short, and every later completion that needs that module fails on it
+    until the file goes (parso then parses the module again and writes a whole one)."""
+    tb = error.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "_load_from_file_system" and "parso" in frame.f_code.co_filename:
+            path = frame.f_locals.get("cache_path")
+            if isinstance(path, str) and path.endswith(".pkl"):
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    pass  # another kernel removed it first
+                except OSError:
+                    return False
+                return True
+        tb = tb.tb_next
+    return False

@@ -26,8 +26,11 @@ def execute(request):
     namespace = sys.modules["__main__"].__dict__
     _displayhook.execution_count = count
     _stdin.allowed = bool(request.get("allow_stdin", False))
+    _event_loop.make_current()
     try:
-        error = run_cell(request.get("code", ""), _cell_filename(count, store_history),
+        # While a debugger is attached the kernel names the cell's file, where breakpoints are set.
+        filename = request.get("filename") or _cell_filename(count, store_history)
+        error = run_cell(request.get("code", ""), filename,
                          namespace, display_last=not silent)
     finally:
         _stdin.allowed = False
@@ -109,6 +112,6 @@ def _user_expressions(expressions, namespace):
 def _remember_for_post_mortem(exc):
     # What the REPL records, so pdb.pm() can inspect the failed cell.
     sys.last_type, sys.last_value = type(exc), exc
-    sys.last_traceback = user_traceback(exc.__traceback__)
+    sys.last_traceback = user_traceback(exc.__traceback__, exc)
     if sys.version_info >= (3, 12):
         sys.last_exc = exc

@@ -1,8 +1,6 @@
 """Mime bundles for objects: repr() plus the IPython rich-display protocol (_repr_*_ methods)."""
 import sys
 
-from ._wire import Verbatim
-
 # Checked in this order; a type already supplied by _repr_mimebundle_ is not recomputed.
 _REPR_METHODS = (
     ("text/html", "_repr_html_"),
@@ -48,10 +46,10 @@ def format_mimebundle(obj, include=None, exclude=None):
 def _repr(obj):
     # repr() of a str looks every character up in the Unicode database (16 ms for 10M
     # characters). A long str of printable ASCII without quotes or backslashes needs none of
-    # that: its repr is the text in quotes, which JSON needs no escaping for either.
+    # that: its repr is the text in quotes.
     if (type(obj) is str and len(obj) >= _LONG_STR and obj.isascii()
             and not any(char in obj for char in _ESCAPED_IN_REPR)):
-        return Verbatim("'" + obj + "'")
+        return "'" + obj + "'"
     return repr(obj)
 
 

@@ -23,14 +23,16 @@ def when_imported(name, patch, replace=False):
 
 def cancel(name):
     """Forget the pending patch of `name`; the hook leaves sys.meta_path with the last one."""
-    _hook.pending.pop(name, None)
-    if not _hook.pending and _hook in sys.meta_path:
-        sys.meta_path.remove(_hook)
+    _hook.take(name)
 
 
 class _Hook:
     """Meta path finder: finds a pending module through the other finders and wraps its
-    loader so the patch runs once the module exists."""
+    loader so the patch runs once the module exists.
+
+    Finding is not importing (importlib.util.find_spec, pkgutil, completion look modules up
+    without running them): the patch stays pending until a wrapped loader runs the module.
+    """
 
     def __init__(self):
         self.pending = {}  # module name -> (patch, replace)
@@ -42,23 +44,29 @@ class _Hook:
             find_spec = getattr(finder, "find_spec", None)
             spec = find_spec(name, path, target) if finder is not self and find_spec else None
             if spec is not None:
-                patch, replace = self.pending.pop(name)
-                if not self.pending:
-                    # Safe while the import system iterates sys.meta_path: a spec is
-                    # returned, so it looks at no further finder.
-                    sys.meta_path.remove(self)
-                spec.loader = _PatchingLoader(spec.loader, patch, replace)
+                spec.loader = _PatchingLoader(spec.loader, name, self.pending[name][1])
                 return spec
         return None
 
+    def take(self, name):
+        """The patch of `name` as its module runs, once; the hook leaves with the last one."""
+        patch = self.pending.pop(name, (None, False))[0]
+        if not self.pending and self in sys.meta_path:
+            sys.meta_path.remove(self)
+        return patch
+
 
 class _PatchingLoader:
-    """Runs the real loader (unless replacing), then the patch."""
+    """Runs the real loader (unless replacing), then the patch. Anything else a loader offers
+    (get_source, is_package, resource readers...) is the real loader's."""
 
-    def __init__(self, loader, patch, replace):
+    def __init__(self, loader, name, replace):
         self.loader = loader
-        self.patch = patch
+        self.name = name
         self.replace = replace
+
+    def __getattr__(self, attribute):
+        return getattr(self.loader, attribute)
 
     def create_module(self, spec):
         return None if self.replace else self.loader.create_module(spec)
@@ -68,7 +76,9 @@ class _PatchingLoader:
         module.__loader__ = module.__spec__.loader = self.loader
         if not self.replace:
             self.loader.exec_module(module)
-        self.patch(module)
+        patch = _hook.take(self.name)  # after: a module that failed to run stays pending
+        if patch is not None:
+            patch(module)
 
 
 _hook = _Hook()

@@ -5,7 +5,7 @@ turns the run into the reply, with user_expressions and the payloads (help pages
 """
 import _pyswitch_host
 
-from . import _ipython_shell, _stdin
+from . import _event_loop, _ipython_shell, _lifecycle, _stdin
 from ._ipython_display import json_data
 from ._traceback import _safe_str
 
@@ -18,12 +18,18 @@ def execute(request):
     shell.execution_count = request.get("execution_count", shell.execution_count)
     if store_history:
         _align_input_history(shell)
+    if _lifecycle.take_held_interrupt():
+        return _interrupted_before_running(shell)
     _stdin.allowed = bool(request.get("allow_stdin", False))
+    _event_loop.make_current()
+    shell.compile.cell_filename = request.get("filename")
     try:
         result = shell.run_cell(request.get("code", ""), store_history=store_history,
                                 silent=silent)
     finally:
+        _drop_unsaved_history(shell.history_manager)
         _stdin.allowed = False
+        shell.compile.cell_filename = None
         # Taken whatever the outcome, so a page shown before an error still reaches the
         # frontend and none carries over to the next cell.
         payload = shell.payload_manager.read_payload()
@@ -44,6 +50,12 @@ def execute(request):
     return reply
 
 
+def _interrupted_before_running(shell):
+    shell.showtraceback((KeyboardInterrupt, KeyboardInterrupt(), None))
+    return {"status": "error", "ename": "KeyboardInterrupt", "evalue": "",
+            "traceback": shell._last_traceback or [], "user_expressions": {}, "payload": []}
+
+
 def _align_input_history(shell):
     # In is a list, appended to per cell: after an environment switch the kernel's counter goes
     # on in a fresh shell, and blank entries keep In[N] the cell numbered N.
@@ -52,6 +64,19 @@ def _align_input_history(shell):
     if missing > 0:
         history.input_hist_parsed.extend([""] * missing)
         history.input_hist_raw.extend([""] * missing)
+
+
+def _drop_unsaved_history(history):
+    # IPython's history store is off (_ipython_shell.start), and with it its writer, the only
+    # one that empties the queue of cells waiting to be saved: a tuple per cell, kept for good.
+    # In, Out and %history read other lists.
+    if history.enabled:
+        return
+    for queue, lock in (("db_input_cache", "db_input_cache_lock"),
+                        ("db_output_cache", "db_output_cache_lock")):
+        if hasattr(history, lock):
+            with getattr(history, lock):
+                del getattr(history, queue)[:]
 
 
 def _user_expressions(shell, expressions):

@@ -5,15 +5,21 @@ imports it. Modelled on ipykernel's ZMQInteractiveShell.
 """
 import os
 
+from . import _deferred_imports
+
+# First: IPython's own imports below then find its terminal, jedi and stack_data deferred.
+_deferred_imports.import_ipython()
+
 from IPython.core import page, payloadpage
+from IPython.core.compilerop import CachingCompiler
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
-from . import _event_loop, _import_hooks
+from . import _event_loop, _formatter_calls, _highlight_cache, _import_hooks, _magics
 from ._ipython_display import HostDisplayHook, HostDisplayPublisher
-from ._traceback import _safe_str
+from ._traceback import _safe_str, user_traceback
 from ._wire import publish
 
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -21,10 +27,23 @@ _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 shell = None  # the running shell, once start() has made it
 
 
+class CellCompiler(CachingCompiler):
+    """While a debugger is attached the kernel names each cell's file (where the frontend sets
+    its breakpoints): the cell is compiled under that name instead of <ipython-input-N-...>."""
+
+    cell_filename = None
+
+    def get_code_name(self, raw_code, transformed_code, number):
+        if self.cell_filename is not None:
+            return self.cell_filename
+        return super().get_code_name(raw_code, transformed_code, number)
+
+
 class ZMQInteractiveShell(InteractiveShell):
     """The kernel's shell. It bears ipykernel's class name because libraries tell a notebook
     from a terminal by get_ipython().__class__.__name__."""
 
+    compiler_class = Type(CellCompiler)
     displayhook_class = Type(HostDisplayHook)
     display_pub_class = Type(HostDisplayPublisher)
 
@@ -61,6 +80,12 @@ class ZMQInteractiveShell(InteractiveShell):
         self._last_traceback = None
         return super().run_cell(*args, **kwargs)
 
+    def _get_exc_info(self, exc_tuple=None):
+        # Every traceback IPython shows or keeps goes through here: the kernel's own frames
+        # (this shell's overrides, input(), the display hook) are no part of the user's error.
+        etype, value, tb = super()._get_exc_info(exc_tuple)
+        return etype, value, user_traceback(tb, value)
+
     def _showtraceback(self, etype, evalue, stb):
         self._last_traceback = stb
         publish("error", {"ename": etype.__name__, "evalue": _safe_str(evalue),
@@ -88,16 +113,27 @@ def start():
     if shell is None:
         import sys
         _import_hooks.when_imported("matplotlib", _inline_backend_by_default)
+        # Each traceback's highlighting would compile the Python lexer's rules and set up a
+        # formatter's colours anew.
+        _import_hooks.when_imported("pygments.lexer", _highlight_cache.share_lexer_rules)
+        _import_hooks.when_imported("pygments.formatters.terminal256",
+                                    _highlight_cache.keep_terminal256_styles)
+        # Each formatter call would bind its arguments to a signature first (decorator 5).
+        _import_hooks.when_imported("IPython.core.formatters", _formatter_calls.install)
         config = Config()
         # The kernel keeps and persists the history; IPython's SQLite store (and its writer
         # thread) would be a second copy. In, Out and %history still work for the session.
         config.HistoryManager.enabled = False
+        # Completion runs jedi itself, time-boxed, beside IPython's matchers (_ipython_completion).
+        config.IPCompleter.use_jedi = False
         # Libraries (tqdm.autonotebook...) tell a Jupyter kernel from a terminal by this section.
         config.IPKernelApp = Config()
-        shell = ZMQInteractiveShell.instance(config=config,
-                                             user_module=sys.modules["__main__"])
+        with _deferred_imports.deferring(until_used_only=True):  # the magics import some
+            shell = ZMQInteractiveShell.instance(config=config,
+                                                 user_module=sys.modules["__main__"])
         # Top-level await on the loop that plain mode uses too; it cancels an interrupted cell.
         shell.loop_runner = _event_loop.run
+        _magics.register(shell)
     return shell.banner
 
 

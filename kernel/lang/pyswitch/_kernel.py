@@ -3,11 +3,12 @@ bytes; buffers (bytes, the request's binary frames) reach the method as payload[
 memoryviews, when there are any.
 
 Methods (payload -> reply):
-  startup     {}  -> {"language_info", "banner", "ipython"}; installs streams, input, display
-               hooks; "ipython": IPython mode was chosen, and start_ipython should follow
+  startup     {}  -> {"language_info", "banner", "ipython", "debugger"}; installs streams, input,
+               display hooks; "ipython": IPython mode was chosen, and start_ipython should
+               follow; "debugger": {"available", "reason"}, whether debugpy can be imported
   start_ipython {} -> {"banner"}: creates the IPython shell (the slow part of start-up)
   execute     {"code", "silent", "store_history", "user_expressions", "allow_stdin",
-               "execution_count"} -> {"status": "ok", "user_expressions"}
+               "execution_count", "filename" (optional: the file the cell is compiled as)} -> {"status": "ok", "user_expressions"}
                | {"status": "error", "ename", "evalue", "traceback", "user_expressions": {}}
                In IPython mode (chosen at startup) the reply adds "payload" (help pages...).
   is_complete {"code"} -> {"status", "indent" (when incomplete)}
@@ -20,15 +21,24 @@ Methods (payload -> reply):
                "msg_type", "header", "parent_header", "metadata", "content"} -> {}
   comm_info   {"target_name" (null: all)} -> comm_info_reply content: {"status", "comms"}
   close_comms {}  -> {"closed": n}: closes every comm towards its frontend (before a switch)
-  switch_blockers {} -> {"extensions": [module names], "threads": [thread names]}: what makes an
-               in-process environment switch unsafe right now
+  switch_blockers {} -> {"extensions": [module names], "threads": [names], "daemon_threads": [names]}:
+               what makes an in-process environment switch unsafe right now
+  debug_start {"token"} -> {"port"}: debugpy's in-process adapter listens on loopback (once)
+               and this thread is traced
+  debug_trace {"on"} -> {}: tracing of this thread starts again, or ends (see _debugger.trace)
+  debug_end   {}  -> {}: the adapter's threads and socket end (before an environment switch)
+  debug_inspect {"what": "variables" | "rich" | "modules", "name"} -> the debugInfo additions'
+               bodies (see _debugger)
   shutdown    {}  -> {}; runs atexit handlers, puts the interpreter's own streams back
 A method that fails inside the kernel answers {"status": "error", "ename", "evalue",
 "traceback"} with the kernel's frames; an unknown method answers the same without traceback.
+A child forked by a cell exits when its request ends (_forked).
 """
-from . import _wire
+from . import _forked, _wire
+from ._mode import MODE
 
-# method -> (module, function). Modules load on first use: start-up needs only _lifecycle.
+# method -> (module, function) in plain mode; IPython mode serves some with its own (_mode).
+# Modules load on first use: start-up needs only _lifecycle.
 _METHODS = {
     "startup": ("_lifecycle", "startup"),
     "start_ipython": ("_lifecycle", "start_ipython"),
@@ -40,29 +50,36 @@ _METHODS = {
     "comm_info": ("_comm", "comm_info"),
     "close_comms": ("_comm", "close_all"),
     "switch_blockers": ("_switch", "blockers"),
+    "debug_start": ("_debugger", "start"),
+    "debug_trace": ("_debugger", "trace"),
+    "debug_end": ("_debugger", "end"),
+    "debug_inspect": ("_debugger", "inspect"),
     "shutdown": ("_lifecycle", "shutdown"),
 }
-
-
-def serve(method, module, function):
-    """Answer method with module.function from now on (startup picks IPython mode's execute)."""
-    _METHODS[method] = (module, function)
 
 
 def handle(method, payload, buffers=None):
     """Serve one request. Never raises: a failure of the kernel itself becomes an error reply."""
     try:
-        target = _METHODS.get(method)
-        if target is None:
-            return _wire.dumps({"status": "error", "ename": "ValueError",
-                                "evalue": "unknown method %r" % (method,)})
-        module = __import__(__package__ + "." + target[0], fromlist=[target[1]])
-        request = _wire.loads(payload)
-        if buffers:
-            request["buffers"] = [memoryview(buffer) for buffer in buffers]
-        return _wire.dumps(getattr(module, target[1])(request))
+        reply = _serve(method, payload, buffers)
+    except BaseException as exc:
+        reply = _kernel_error(exc)
+    _forked.leave_if_child(reply)
+    try:
+        return _wire.dumps(reply)
     except BaseException as exc:
         return _wire.dumps(_kernel_error(exc))
+
+
+def _serve(method, payload, buffers):
+    target = MODE.target(method, _METHODS.get(method))
+    if target is None:
+        return {"status": "error", "ename": "ValueError", "evalue": "unknown method %r" % (method,)}
+    module = __import__(__package__ + "." + target[0], fromlist=[target[1]])
+    request = _wire.loads(payload)
+    if buffers:
+        request["buffers"] = [memoryview(buffer) for buffer in buffers]
+    return getattr(module, target[1])(request)
 
 
 def _kernel_error(exc):

@@ -5,9 +5,10 @@ import sys
 
 import _pyswitch_host
 
-from . import _comm_compat, _stdin
+from . import _comm_compat, _event_loop, _forked, _pdb_interrupt, _stdin, _thread_output
 from ._display import display
 from ._displayhook import displayhook
+from ._mode import MODE
 from ._streams import HostStream
 
 
@@ -15,7 +16,11 @@ def startup(request):
     sys.stdout = HostStream(1, "<stdout>")
     sys.stderr = HostStream(2, "<stderr>")
     _stdin.install()
+    _pdb_interrupt.install()
+    _forked.install()
+    _thread_output.install()
     _comm_compat.install()
+    _event_loop.install()
     sys.displayhook = displayhook
     builtins.display = display
     # The native interrupt raises KeyboardInterrupt through Python's own C handler, which
@@ -24,7 +29,8 @@ def startup(request):
     if not getattr(sys, "argv", None):
         sys.argv = [""]  # unset when embedded through the legacy API; argparse users need it
     ipython = _wants_ipython()
-    return {"language_info": language_info(), "ipython": ipython,
+    from ._debugger import availability
+    return {"language_info": language_info(), "ipython": ipython, "debugger": availability(),
             "banner": banner() + (_IPYTHON_BANNER_LINE if ipython else "")}
 
 
@@ -36,6 +42,7 @@ def shutdown(request):
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     sys.displayhook = sys.__displayhook__
     _stdin.uninstall()
+    _pdb_interrupt.uninstall()
     return {}
 
 
@@ -56,6 +63,10 @@ def start_ipython(request):
     """The heavy half of start-up in IPython mode: importing IPython takes 0.2-0.9 s. The kernel
     asks for it right after startup without waiting, so kernel_info is answered meanwhile and
     the first cell runs after it. Returns the banner that now holds."""
+    # An interrupt now is meant for the cell queued behind (the kernel answers while IPython
+    # loads): it must not break IPython's import and leave the kernel in plain mode. It is held
+    # and ends that cell before it runs (take_held_interrupt).
+    previous = signal.signal(signal.SIGINT, _hold_interrupt)
     try:
         from . import _ipython_shell
         ipython_banner = _ipython_shell.start()
@@ -65,9 +76,24 @@ def start_ipython(request):
         builtins.display = display
         return {"banner": "%sIPython is installed but could not start (%s: %s): plain Python mode\n"
                 % (banner(), type(exc).__name__, exc)}
-    from . import _kernel
-    _kernel.serve("execute", "_ipython_execute", "execute")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    MODE.start_ipython()
     return {"banner": ipython_banner}
+
+
+_held = []  # an interrupt that arrived while IPython loaded
+
+
+def _hold_interrupt(signum, frame):
+    _held.append(signum)
+
+
+def take_held_interrupt():
+    """True once if an interrupt arrived while IPython loaded."""
+    held = bool(_held)
+    del _held[:]
+    return held
 
 
 def language_info():

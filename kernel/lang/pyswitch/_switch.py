@@ -1,8 +1,9 @@
 """What stands in the way of an in-process switch, asked before anything is touched.
 
 An extension module that is not the standard library's may not survive finalize and re-init
-(DESIGN fact 6: numpy's second import fails, the next init crashes); a non-daemon thread would
-make finalize wait for it forever.
+(docs/runtime-facts.md, fact 6: numpy's second import fails, the next init crashes); a non-daemon
+thread would make finalize wait for it forever; a daemon thread outlives finalize and, when it wakes
+in the re-initialised interpreter, crashes the process (issue 8, item 1).
 """
 import importlib.machinery
 import os
@@ -31,11 +32,13 @@ def third_party_extensions():
     return sorted(found)
 
 
-def live_threads():
-    """Names of the non-daemon threads besides the interpreter's main thread."""
+def live_threads(daemon):
+    """Names of the live threads besides the interpreter's main thread, daemon or not."""
     main = threading.main_thread()
-    return sorted(t.name for t in threading.enumerate() if t is not main and not t.daemon and t.is_alive())
+    return sorted(t.name for t in threading.enumerate()
+                  if t is not main and bool(t.daemon) == daemon and t.is_alive())
 
 
 def blockers(_request):
-    return {"extensions": third_party_extensions(), "threads": live_threads()}
+    return {"extensions": third_party_extensions(), "threads": live_threads(False),
+            "daemon_threads": live_threads(True)}

@@ -10,23 +10,26 @@ def describe(exc):
         # the compiler reads it from a file, and a cell exists only in linecache.
         import linecache
         exc.text = linecache.getline(exc.filename, exc.lineno) or None
-    tb = user_traceback(exc.__traceback__)
+    tb = user_traceback(exc.__traceback__, exc)
     text = "".join(traceback.format_exception(type(exc), exc, tb))
     return type(exc).__name__, _safe_str(exc), text.rstrip("\n").split("\n")
 
 
-def user_traceback(tb):
-    """A copy of tb without kernel frames.
+def user_traceback(tb, exc=None):
+    """A copy of tb (the traceback of exc) without kernel frames.
 
     Dropped: every frame of this package (the cell runner at the start; display hook and
-    display() when user code reaches them) and, before the first frame kept, the frames of
+    display() when user code reaches them); before the first frame kept, the frames of
     the event loop that runs cells using top-level await (nest_asyncio, when something
-    applied it, patches that loop).
+    applied it, patches that loop); and for an interrupt, the debugger's own frames (it
+    waited there for a command).
     """
+    debugger = isinstance(exc, KeyboardInterrupt)
     kept = []
     while tb is not None:
         module = tb.tb_frame.f_globals.get("__name__") or ""
         if not (_is_module(module, "pyswitch")
+                or debugger and module in _DEBUGGER_MODULES
                 or not kept and (_is_module(module, "asyncio") or module in _LOOP_MODULES)):
             kept.append(tb)
         tb = tb.tb_next
@@ -37,6 +40,7 @@ def user_traceback(tb):
 
 
 _LOOP_MODULES = ("selectors", "nest_asyncio")
+_DEBUGGER_MODULES = ("bdb", "pdb", "cmd", "IPython.core.debugger")
 
 
 def _is_module(name, package):

@@ -1,12 +1,16 @@
 /// <reference types="jest" />
 // 200 switches in a row: PATH is rebuilt from its start-up value each time (no growth), and what the
-// process's memory does is reported (each cycle leaks what the loaded extension modules leak, fact 5).
+// process's memory does is reported (each cycle leaks what the loaded extension modules leak:
+// docs/runtime-facts.md, fact 5).
 import * as path from 'path';
 
 import { EnvComm } from '../../kernel/client/env-comm';
 import { useKernel } from '../helpers/kernel';
 import { streamText } from '../helpers/messages';
-import { PY311, makeVenv, removeTree, tempTree } from './fixtures';
+import { testNeeding } from '../helpers/pythons';
+import { PY311, PYTHONS, makeVenv, removeTree, tempTree } from './fixtures';
+
+const test = testNeeding(PYTHONS.py311);
 
 const SWITCHES = 200;
 jest.setTimeout(600_000);

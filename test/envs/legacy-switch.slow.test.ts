@@ -1,22 +1,18 @@
 /// <reference types="jest" />
 // A kernel on Python 3.7 switches through the legacy init API (no PyConfig), where Py_SetPath(NULL) must
-// come before each re-init or the first path configuration sticks (DESIGN fact 9).
-import { execFileSync } from 'child_process';
+// come before each re-init or the first path configuration sticks (docs/runtime-facts.md, fact 9).
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { EnvComm } from '../../kernel/client/env-comm';
-import { nativeAddonPath } from '../../kernel/interpreter/native-build';
 import { useKernel } from '../helpers/kernel';
 import { stdoutOf } from '../helpers/messages';
-import { PY37, makeVenv, removeTree, reportOf, tempTree } from './fixtures';
+import { nativeBuildFor, testNeeding } from '../helpers/pythons';
+import { PY37, PYTHONS, makeVenv, removeTree, reportOf, tempTree } from './fixtures';
+
+const test = testNeeding(PYTHONS.py37, nativeBuildFor(PYTHONS.py37, '3.7'));
 
 jest.setTimeout(180_000);
-
-// This suite needs the 3.7 build; `npm install` makes only the default interpreter's.
-if (!fs.existsSync(nativeAddonPath('3.7', 'pyswitch_python'))) {
-  execFileSync(process.execPath, [path.resolve(__dirname, '..', '..', 'scripts', 'build-native.js'), '--python', PY37], { stdio: 'ignore' });
-}
 
 const kernel = useKernel({ PYSWITCH_PYTHON: PY37 });
 let dir: string;

@@ -1,6 +1,7 @@
 """Choose the kernelspec under test: install pyswitch into a prefix, or use a named spec.
 
-Shared by the pytest suites (conftest.py) and scripts/bench.py.
+Used by scripts/bench.py and by the pytest suites under test/jupyter (their conftest.py puts scripts/ on
+sys.path): tools sit below the tests, which may use them, never the other way round.
 """
 import os
 import subprocess
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 PYSWITCH_JS = REPO / "bin" / "pyswitch.js"
 INSTALL_TIMEOUT = 60
 

@@ -9,10 +9,14 @@ import { KernelClient } from '../../kernel/client/kernel-client';
 import { EnvComm, EnvData } from '../../kernel/client/env-comm';
 import { useKernel } from '../helpers/kernel';
 import { plainText, stdoutOf, streamText } from '../helpers/messages';
+import { testNeeding } from '../helpers/pythons';
 import {
-  DEBIAN311, PY311, PY312, PYENV311_PREFIX, makeCopiedConda, makeOrphanVenv, makeShellScript, makeVenv, removeTree, tempTree,
+  DEBIAN311, PY311, PY312, PYENV311_PREFIX, PYTHONS, makeCopiedConda, makeOrphanVenv, makeShellScript,
+  makeVenv, removeTree, tempTree
 } from './fixtures';
 import { expectStateOf } from './interpreter-state';
+
+const test = testNeeding(PYTHONS.py311, PYTHONS.py312, PYTHONS.debian311);
 
 jest.setTimeout(120_000);
 
@@ -121,8 +125,8 @@ describe('pyswitch.env comm', () => {
     await expectRefused(client, at('orphan'), 'broken_env');
   }));
 
-  // Another installation of 3.11 cannot share this process's libpython (fact 8): the kernel re-execs there
-  // and back, and a cell sees each environment as its own python does.
+  // Another installation of 3.11 cannot share this process's libpython (docs/runtime-facts.md, fact 8): the
+  // kernel re-execs there and back, and a cell sees each environment as its own python does.
   test('a venv of another 3.11 installation is reached by re-exec, and left the same way', kernel.test(async (client) => {
     expect(await comm.switch(at('debian'))).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('debian') } });
     await expectStateOf(client, at('debian'), at('debian', 'bin', 'python'));
@@ -175,8 +179,22 @@ describe('the pyswitch module in cells', () => {
     expect(reply.content.status).toBe('ok');
     expect(streamText(iopub, 'stdout')).toMatch(new RegExp(`^still in the old one\\npyswitch: switched to venv ${at('b')} .*variables start afresh\\n$`));
     expect(await stdoutOf(client, 'import sys; print(sys.prefix)')).toBe(`${at('b')}\n`);
-    const refused = await client.execute(`import pyswitch; pyswitch.switch(${JSON.stringify(at('py312'))}); kept = 7`);
-    expect(streamText(refused.iopub, 'stderr')).toMatch(/^pyswitch: not switched \(version_mismatch\)/);
+  }));
+
+  test('a refused switch raises SwitchError in the cell, which fails there; variables stay', kernel.test(async (client) => {
+    await stdoutOf(client, 'kept = 7');
+    const refused = await client.execute(`import pyswitch; pyswitch.switch(${JSON.stringify(at('py312'))}); after = 1`);
+    expect(refused.reply.content).toMatchObject({ status: 'error', ename: 'SwitchError' });
+    expect(refused.reply.content.evalue).toMatch(/^version_mismatch: .*3\.12/);
     expect(await evaluate(client, 'kept')).toBe('7');
+    expect(await evaluate(client, "'after' in dir()")).toBe('False');
+    expect(await stdoutOf(client, `try:\n    pyswitch.switch(${JSON.stringify(at('missing'))})\nexcept pyswitch.SwitchError as e:\n    print(e.code)`))
+      .toBe('not_found\n');
+  }));
+
+  test('threads of the cell refuse an in-process switch at once (busy)', kernel.test(async (client) => {
+    const code = 'import threading, pyswitch\nheld = threading.Event()\nthreading.Thread(target=held.wait, name="holder").start()\n' +
+      `try:\n    pyswitch.switch(${JSON.stringify(at('b'))})\nexcept pyswitch.SwitchError as e:\n    print(e.code, "holder" in str(e))\nfinally:\n    held.set()`;
+    expect(await stdoutOf(client, code)).toBe('busy True\n');
   }));
 });

@@ -87,12 +87,20 @@ Napi::Value ReplaceProcess(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// After a burst of requests, zmq's and Python's buffers leave free pages inside the malloc arenas,
+// which stay mapped until trimmed (docs/performance.md, "A full GC once the kernel is quiet"). True
+// when some memory went back to the system.
+Napi::Value ReleaseFreeMemory(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // The kernel's threads (Node, zmq's I/O, Python, the output reader) would each get a malloc arena
   // of their own; two are plenty, and this runs before the Python and zmq threads start.
   mallopt(M_ARENA_MAX, 2);
   exports.Set("loadGlobal", Napi::Function::New<LoadGlobal>(env, "loadGlobal"));
   exports.Set("replaceProcess", Napi::Function::New<ReplaceProcess>(env, "replaceProcess"));
+  exports.Set("releaseFreeMemory", Napi::Function::New<ReleaseFreeMemory>(env, "releaseFreeMemory"));
   exports.Set("bindTcp", Napi::Function::New<BindTcp>(env, "bindTcp"));
   exports.Set("takeOver", Napi::Function::New<TakeOver>(env, "takeOver"));
   exports.Set("adoptListener", Napi::Function::New<AdoptListener>(env, "adoptListener"));

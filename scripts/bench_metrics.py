@@ -19,6 +19,12 @@ HEAVY_TIMEOUT = 60  # s, for the 200k lines and the 10 M-char repr
 SERVICE_TIMEOUT = 2  # s, complete / inspect: slower counts as unanswered
 EXECUTES = 200
 PIPELINED = 1000
+GROWTH_EXECUTES = 5000  # in batches of GROWTH_BATCH, scaled to 10k
+GROWTH_BATCH = 100
+# The growth row measures memory the way a user's idle kernel has it: after a second with no request,
+# longer than pyswitch's wait before its full GC (kernel/server/idle-gc.ts). The wait is the metric's
+# definition, not a stand-in for an event.
+QUIET_S = 1.0
 LINES = 200_000
 LINES_BYTES = sum(len(f"{i}\n") for i in range(LINES))
 REPR_CHARS = 10_000_000
@@ -112,6 +118,19 @@ def pipelined(kernel):
         _ok(client.reply(client.shell, msg_id, HEAVY_TIMEOUT))
     elapsed = time.perf_counter() - started
     return {"pipelined_per_s": PIPELINED / elapsed, "rss_after_mib": kernel.rss_mib(), "anon_after_mib": kernel.anonymous_mib()}
+
+
+@step(Row("growth_10k_mib", "RSS growth per 10k executes, quiet", "MiB"))
+def growth(kernel):
+    client = kernel.client
+    time.sleep(QUIET_S)
+    before = kernel.rss_mib()
+    for _ in range(GROWTH_EXECUTES // GROWTH_BATCH):
+        ids = [client.execute("1") for _ in range(GROWTH_BATCH)]
+        for msg_id in ids:
+            _ok(client.reply(client.shell, msg_id, HEAVY_TIMEOUT))
+    time.sleep(QUIET_S)
+    return {"growth_10k_mib": (kernel.rss_mib() - before) * 10_000 / GROWTH_EXECUTES}
 
 
 @step(

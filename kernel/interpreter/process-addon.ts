@@ -8,6 +8,8 @@ export interface ProcessAddon {
   // execve: returns only by throwing, when the new image could not be started. `keep`: descriptors the
   // new image inherits; `output`: descriptors to make fds 1 and 2 first ([] leaves them).
   replaceProcess(path: string, argv: string[], env: string[], keep: number[], output: number[]): void;
+  // malloc_trim(0): the allocator's free pages back to the system; true when some were.
+  releaseFreeMemory(): boolean;
   // An in-memory file holding `bytes` (close-on-exec unless kept by replaceProcess).
   inheritableData(bytes: Buffer): number;
   bindTcp(ip: string, port: number, listen: boolean): number;

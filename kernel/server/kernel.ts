@@ -26,6 +26,7 @@ import type { Restarted } from './restart-environment';
 import { forgetRestartState, writeRestartState } from './restart-state';
 import { Executor } from './execute';
 import { History } from './history';
+import { IdleCollector, fullGc } from './idle-gc';
 import { KernelLimits, kernelLimits } from './limits';
 import { log, logLimited } from '../common/log';
 import { Publisher } from './publisher';
@@ -52,6 +53,8 @@ export interface KernelParts {
   // Stops the interpreter for good, before a re-exec.
   stopInterpreter: () => Promise<void>;
   limits?: KernelLimits; // the bounds in bytes (server/limits.ts); from the environment when not given
+  // What the kernel does once it is quiet after many requests (server/idle-gc.ts); a full GC when not given.
+  collectGarbage?: () => void;
   // The fds 1 and 2 the kernel was launched with, which a re-exec's image gets back (server/reexec.ts).
   originalOutput?: number[];
 }
@@ -66,6 +69,7 @@ export class Kernel {
   private debugger: Debugger | undefined;
   private python!: PythonSession;
   private stopInterpreter!: () => Promise<void>;
+  private idleGc!: IdleCollector;
   private originalOutput: number[] = [];
   private image!: ProcessImage;
   private switcher!: EnvironmentSwitcher;
@@ -107,11 +111,16 @@ export class Kernel {
       log(`warning: the connection file has no key, so messages are not signed: any local process that can reach ` +
         `${connection.ip} can run code in this kernel`);
     }
+    const addon = processAddon(image.majorMinor);
     return Kernel.assemble({
       transport: await KernelSockets.bind(connection, limits,
-        (what, error) => logLimited('socket faults', `${what}: ${errorMessage(error)}`), processAddon(image.majorMinor), listeners),
+        (what, error) => logLimited('socket faults', `${what}: ${errorMessage(error)}`), addon, listeners),
       startSession: (publisher, kernel) => EmbeddedSession.start(python, info, publisher, kernel),
       stopInterpreter: () => python.stop(),
+      collectGarbage: () => {
+        fullGc();
+        addon.releaseFreeMemory();
+      },
       limits,
       originalOutput: [python.originalOutput.stdout, python.originalOutput.stderr],
     }, connection, info, image, resume, restarted);
@@ -122,6 +131,7 @@ export class Kernel {
     const kernel = new Kernel(parts.transport, connection, parts.limits ?? kernelLimits());
     kernel.image = image;
     kernel.stopInterpreter = parts.stopInterpreter;
+    kernel.idleGc = new IdleCollector(parts.collectGarbage);
     kernel.originalOutput = parts.originalOutput ?? [];
     if (!resume) await kernel.publisher.status('starting'); // held until a frontend subscribes
     if (restarted?.notice) await kernel.publisher.publish('stream', { name: 'stderr', text: restarted.notice });
@@ -286,6 +296,7 @@ export class Kernel {
   // Checks a message before anything acts on it: a bad one is logged and dropped, and the kernel goes on.
   // Whatever `accept` throws is logged here, so no message can end a channel's receive loop.
   private async receive(frames: Buffer[], accept: (message: Message) => void | Promise<void>): Promise<void> {
+    this.idleGc.noteRequest();
     try {
       // zmq bounds each frame; a message of many frames is bounded here, before any HMAC or parse.
       if (byteLength(frames) > this.limits.maxMessageBytes) {

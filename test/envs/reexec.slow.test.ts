@@ -22,7 +22,9 @@ const REPLY_MS = 60_000; // a re-exec restarts Node and Python: far more than a 
 // on a loaded machine that passed 10 s once. A hang still fails, at 60 s.
 const NUMPY_MS = REPLY_MS;
 
-const kernel = useKernel();
+// Read by Node's start-up only (server/process-image.ts): set for the kernel, whether this machine has it or not.
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const kernel = useKernel({ NODE_EXTRA_CA_CERTS: CA_BUNDLE });
 let dir: string;
 let comm: EnvComm;
 const at = (...parts: string[]): string => path.join(dir, ...parts);
@@ -94,6 +96,15 @@ test('a request may ask for a re-exec where an in-process switch would do', kern
   await expectStateOf(client, at('pyenv-b'), python('pyenv-b'));
   // The same pair without a strategy: the kernel's own choice is the fast one.
   expect((await requestSwitch(comm, at('pyenv-a'))).reply).toMatchObject({ ok: true, strategy: 'in-process', env: { root: at('pyenv-a') } });
+}));
+
+test('the new image\'s Node starts without NODE_EXTRA_CA_CERTS, and the cells see it as before', kernel.test(async (client) => {
+  // /proc/self/environ is what execve gave the process; os.environ is what the interpreter has now.
+  const atExec = "print(b'NODE_EXTRA_CA_CERTS=' in open('/proc/self/environ', 'rb').read())";
+  const inCells = "import os; print(os.environ.get('NODE_EXTRA_CA_CERTS'))";
+  await expectReexec(client, at('pyenv-a'), 're-exec');
+  expect(await stdoutOf(client, atExec)).toBe('False\n');
+  expect(await stdoutOf(client, inCells)).toBe(`${CA_BUNDLE}\n`);
 }));
 
 test('requests sent during the gap are all answered after it, in order, in the new environment', kernel.test(async (client) => {

@@ -29,7 +29,9 @@ describeWithIpython('IPython mode, a cell as the first request', () => {
     const { session } = bare;
     const shell = bare.shell();
     await shell.send(session.frames('execute_request', {
-      code: 'x = 1', silent: false, user_expressions: { shell: 'type(get_ipython()).__name__' },
+      code: 'x = 1', silent: false,
+      // The cyclic collector, paused while IPython loads (pyswitch/_lifecycle.py), is on again.
+      user_expressions: { shell: 'type(get_ipython()).__name__', collecting: "__import__('gc').isenabled()" },
     }));
     const reply = await withTimeout(nextMessage(shell, session), WAIT_MS, 'execute_reply');
     expect(reply.header.msg_type).toBe('execute_reply');
@@ -37,5 +39,6 @@ describeWithIpython('IPython mode, a cell as the first request', () => {
     const shellName = reply.content.user_expressions as Record<string, { status: string; data?: Record<string, string> }>;
     expect(shellName.shell.status).toBe('ok');
     expect(shellName.shell.data?.['text/plain']).toMatch(/Shell'$/);
+    expect(shellName.collecting.data?.['text/plain']).toBe('True');
   }, WAIT_MS + 5000);
 });

@@ -1,5 +1,6 @@
 """startup and shutdown requests: install the kernel's hooks into the interpreter, and undo them."""
 import builtins
+import gc
 import signal
 import sys
 
@@ -67,6 +68,10 @@ def start_ipython(request):
     # loads): it must not break IPython's import and leave the kernel in plain mode. It is held
     # and ends that cell before it runs (take_held_interrupt).
     previous = signal.signal(signal.SIGINT, _hold_interrupt)
+    # Importing IPython makes about 90,000 objects and no garbage: the cyclic collector's passes
+    # over them are time lost (docs/performance.md, "IPython's import without the collector").
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         from . import _ipython_shell
         ipython_banner = _ipython_shell.start()
@@ -77,6 +82,8 @@ def start_ipython(request):
         return {"banner": "%sIPython is installed but could not start (%s: %s): plain Python mode\n"
                 % (banner(), type(exc).__name__, exc)}
     finally:
+        if collecting:
+            gc.enable()
         signal.signal(signal.SIGINT, previous)
     MODE.start_ipython()
     return {"banner": ipython_banner}

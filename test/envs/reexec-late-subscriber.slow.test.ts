@@ -6,6 +6,7 @@
 // - a frontend that reconnected at once but reads its SUB only 300 ms later: zmq re-sends a SUB's
 //   subscription to a new connection only when its owner calls into the socket (docs/reliability-facts.md,
 //   fact 12), so every frontend waits until then.
+// One that never comes back holds the outcome until the hold ends, and the kernel says so in its log.
 import * as path from 'path';
 import * as zmq from 'zeromq';
 
@@ -128,4 +129,14 @@ test(`a frontend that reads its reconnected SUB only ${LATE_MS} ms after the fir
       const idle = subscriber();
       await switchWithLateSubscriber(client, target, idle, () => idle);
     }
+  }));
+
+test('a subscriber that never comes back holds the outcome only until the hold ends, which the kernel logs',
+  kernel.test(async () => {
+    const gone = subscriber(false);
+    await messageOf(gone, isWelcome);
+    const { reply } = await requestSwitch(comm, at('a'), 're-exec');
+    expect(reply).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('a') } });
+    expect(kernel.kernel.output()).toMatch(/iopub: released what was held for \d+ ms with 1 of 2 subscribers back/);
+    gone.close();
   }));

@@ -10,7 +10,7 @@ import { ParentHeader } from '../protocol/header';
 import { Session } from '../protocol/session';
 import { Message, Outgoing } from '../protocol/wire';
 import { KernelTransport } from '../transport/kernel-sockets';
-import { logLimited } from '../common/log';
+import { log, logLimited } from '../common/log';
 import { errorMessage } from '../common/error-message';
 
 export type ExecutionState = 'starting' | 'busy' | 'idle';
@@ -59,10 +59,16 @@ export class Publisher {
   }
 
   // After a re-exec, `count` frontends' SUB sockets reconnect one by one (jupyter_server has several):
-  // hold messages until all are back, or `ms` have passed, so none of them misses the switch's outcome.
+  // hold messages until all have subscribed again, or `ms` have passed, so none of them misses the
+  // switch's outcome. Each subscription is released on as it arrives, however late. A SUB re-sends its
+  // subscription only when its owner next calls into it (docs/reliability-facts.md, fact 12): one that
+  // is not read holds every frontend's outcome until then.
   awaitSubscribers(count: number, ms: number): void {
     this.expected = Math.max(1, count);
     setTimeout(() => {
+      if (this.subscribed < this.expected) {
+        log(`iopub: released what was held for ${ms} ms with ${this.subscribed} of ${this.expected} subscribers back`);
+      }
       this.expected = 1;
       void this.release();
     }, ms).unref();

@@ -39,7 +39,6 @@ const IDENTIFIER = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
 type InPython = { what: 'variables' | 'modules' } | { what: 'rich'; name: string };
 
 export class Debugger {
-  private readonly cells = new CellFiles();
   private connection: DapConnection | undefined;
   private starting: Promise<DapConnection> | undefined;
   private configured = false;
@@ -50,7 +49,8 @@ export class Debugger {
   // Events reach the frontend in the adapter's order, though a stop first asks which threads stopped.
   private events: Promise<void> = Promise.resolve();
 
-  constructor(private readonly publisher: Publisher, private readonly python: () => PythonSession) {}
+  // `cells`: the kernel's names of its cells' files, which are the frontend's too (debug-cells.ts).
+  constructor(private readonly publisher: Publisher, private readonly python: () => PythonSession, private readonly cells: CellFiles) {}
 
   // Whether the active interpreter can import debugpy, and why not (asked at its start-up).
   get availability(): { available: boolean; reason: string | null } {
@@ -76,10 +76,12 @@ export class Debugger {
     }
   }
 
-  // The file a cell is compiled as while a session is on (written first, so the adapter can show it);
-  // undefined when no session is: cells then keep their usual names.
-  async cellFile(code: string): Promise<string | undefined> {
-    return this.connection ? this.cells.dump(code) : undefined;
+  // While a session is on, the cell's file is written before it runs, so the adapter can show it.
+  // True when it was.
+  async dumpCell(code: string): Promise<boolean> {
+    if (!this.connection) return false;
+    await this.cells.dump(code);
+    return true;
   }
 
   // An interrupt of a stopped cell: the KeyboardInterrupt ends it at the stopped line, raised in the

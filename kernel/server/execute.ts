@@ -12,14 +12,22 @@ type PythonExecuteResult =
   | { status: 'ok'; user_expressions: Content; payload?: Content[] }
   | ({ status: 'error'; user_expressions: Content; payload?: Content[] } & ErrorFields);
 
+export interface CellName {
+  file: string;
+  debugged: boolean;
+}
+
 export class Executor {
   // The kernel's counter: it goes on across environment switches, re-exec included.
   executionCount = 1;
 
   constructor(private readonly publisher: Publisher, private readonly history: History) {}
 
-  // `filename`: the file the cell is compiled as, while a debugger is attached (see debug-cells.ts).
-  async execute(python: PythonSession, request: ExecuteRequest, parent: Message, filename?: string): Promise<ExecuteReply> {
+  // `cell`: the cell's file name as the debugger knows it (debug-cells.ts), and whether a debug session is
+  // on. IPython mode compiles every cell under that name, as ipykernel does, so a breakpoint set once the
+  // debugger is on stops code that cells defined before, and cells of the same code share one linecache
+  // entry; plain mode does only while debugged (its tracebacks name the cell by number).
+  async execute(python: PythonSession, request: ExecuteRequest, parent: Message, cell: CellName): Promise<ExecuteReply> {
     const count = this.executionCount;
     if (!request.silent) await this.publisher.publish('execute_input', { code: request.code, execution_count: count }, parent);
     if (request.store_history) {
@@ -35,7 +43,8 @@ export class Executor {
         user_expressions: request.user_expressions,
         allow_stdin: request.allow_stdin,
         execution_count: count,
-        ...(filename ? { filename } : {}),
+        cell_file: cell.file,
+        debugged: cell.debugged,
       }, parent);
     } catch (error) {
       // The interpreter could not run it (its thread ended, say): still an execute_reply with the counter.

@@ -24,6 +24,7 @@ import { PendingSwitch, ResumeState } from './resume-state';
 import { endedNotice, recoveredNotice, recoveryBudget, recoverySwitch } from './recovery';
 import type { Restarted } from './restart-environment';
 import { forgetRestartState, writeRestartState } from './restart-state';
+import { CellFiles } from './debug-cells';
 import { Executor } from './execute';
 import { History } from './history';
 import { IdleCollector, fullGc } from './idle-gc';
@@ -63,6 +64,8 @@ export class Kernel {
   private readonly session: Session;
   private readonly publisher: Publisher;
   private readonly history = new History();
+  // Every cell's file name, the debugger's (debug-cells.ts): IPython mode compiles each cell under it.
+  private readonly cellFiles = new CellFiles();
   private readonly executor: Executor;
   private readonly shellQueue: ShellQueue;
   // Made by the first debug_request: a kernel nobody debugs never loads the debugger's modules.
@@ -413,7 +416,8 @@ export class Kernel {
 
   private execute(message: Message, respond: Respond): Promise<void> {
     return this.withContent(message, respond, parseExecuteRequest, async (request) => {
-      const reply = await this.executor.execute(this.python, request, message, await this.debugger?.cellFile(request.code));
+      const cell = { file: this.cellFiles.pathOf(request.code), debugged: (await this.debugger?.dumpCell(request.code)) ?? false };
+      const reply = await this.executor.execute(this.python, request, message, cell);
       await respond(reply);
       if (reply.status === 'error' && request.stop_on_error && !request.silent) await this.abortQueuedExecutes();
     });
@@ -441,7 +445,7 @@ export class Kernel {
   private async debug(message: Message, respond: Respond): Promise<void> {
     if (!this.debugger) {
       const { Debugger } = await import('./debugger');
-      this.debugger ??= new Debugger(this.publisher, () => this.python);
+      this.debugger ??= new Debugger(this.publisher, () => this.python, this.cellFiles);
     }
     return respond(await this.debugger.handle(message));
   }

@@ -196,6 +196,25 @@ def test_a_breakpoint_in_a_cell_as_jupyterlab_sets_it(debug_kernel):
     assert reply["content"]["status"] == "ok" and stream_text(outputs) == "82\n"
 
 
+def test_a_breakpoint_stops_a_function_a_cell_defined_before_the_debugger_was_on(ipython_kernel_name):
+    """IPython mode names every cell's file as the debugger does, as ipykernel: the user defines a
+    function, turns the debugger on, sets a breakpoint in that cell, and a later call stops there."""
+    with running_kernel(ipython_kernel_name) as (_, kc):
+        defining = "def later():\n    value = 41\n    return value + 1\n"
+        assert execute(kc, defining)[0]["content"]["status"] == "ok"
+        dap = DapClient(kc)
+        dap.start()
+        path = dap.breakpoint_in(defining, 2)
+        msg_id = kc.execute("print(later())")
+        stopped = dap.wait_event("stopped")
+        assert stopped["body"]["reason"] == "breakpoint", stopped
+        thread = stopped["body"]["threadId"]
+        top = dap.stack(thread)[0]
+        assert top["source"]["path"] == path and top["line"] == 2 and top["name"] == "later", top
+        continue_to_the_end(dap, msg_id, thread)
+        assert stream_text(dap.outputs_of(msg_id)) == "42\n"
+
+
 def test_rich_variables_are_mime_bundles_also_while_stopped(debug_kernel):
     _, kc = debug_kernel
     dap = DapClient(kc)

@@ -52,7 +52,7 @@ ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 TIMING = re.compile(r"\d+(\.\d+)?(e[+-]\d+)?\s*(ns|µs|us|ms|s)\b")
 # A cell's file name: ipykernel writes /tmp/ipykernel_PID/HASH.py for debugpy (HASH.py in SyntaxError
 # messages); IPython names it <ipython-input-N-HASH>.
-CELL_FILE = re.compile(r"/tmp/ipykernel_\d+/\d+\.py|\b\d{6,}\.py|<ipython-input-\d+-[0-9a-f]+>")
+CELL_FILE = re.compile(r"/tmp/(ipykernel|pyswitch)_\d+/\d+\.py|\b\d{6,}\.py|<ipython-input-\d+-[0-9a-f]+>")
 MODEL_ID = re.compile(r"[0-9a-f]{32}")
 
 

@@ -77,10 +77,16 @@ def test_tracing_requests_without_an_adapter_do_nothing():
 
 
 @with_kernel
-def test_a_cell_compiles_under_the_name_the_kernel_gives():
-    reply = execute("def f():\n    return 1 / 0\nf()", filename="/tmp/pyswitch_1/123.py")
+def test_a_debugged_cell_compiles_under_the_name_the_kernel_gives():
+    reply = execute("def f():\n    return 1 / 0\nf()", cell_file="/tmp/pyswitch_1/123.py", debugged=True)
     assert reply["status"] == "error"
     assert '"/tmp/pyswitch_1/123.py", line 2' in "\n".join(reply["traceback"])
+
+
+def test_plain_mode_names_a_cell_by_its_number_when_not_debugged():
+    reply = execute("1 / 0", cell_file="/tmp/pyswitch_1/456.py", debugged=False, execution_count=9)
+    traceback = "\n".join(reply["traceback"])
+    assert '"<cell 9>", line 1' in traceback and "456.py" not in traceback, traceback
 
 
 if __name__ == "__main__":

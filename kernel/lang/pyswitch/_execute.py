@@ -28,8 +28,9 @@ def execute(request):
     _stdin.allowed = bool(request.get("allow_stdin", False))
     _event_loop.make_current()
     try:
-        # While a debugger is attached the kernel names the cell's file, where breakpoints are set.
-        filename = request.get("filename") or _cell_filename(count, store_history)
+        # While a debugger is attached, the cell's file is the one its breakpoints are set in.
+        filename = (request.get("cell_file") if request.get("debugged") else None) \
+            or _cell_filename(count, store_history)
         error = run_cell(request.get("code", ""), filename,
                          namespace, display_last=not silent)
     finally:

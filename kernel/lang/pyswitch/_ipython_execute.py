@@ -22,14 +22,15 @@ def execute(request):
         return _interrupted_before_running(shell)
     _stdin.allowed = bool(request.get("allow_stdin", False))
     _event_loop.make_current()
-    shell.compile.cell_filename = request.get("filename")
+    code = request.get("code", "")
+    shell.compile.cell_filename = request.get("cell_file")
+    shell.compile.cell_code = code
     try:
-        result = shell.run_cell(request.get("code", ""), store_history=store_history,
-                                silent=silent)
+        result = shell.run_cell(code, store_history=store_history, silent=silent)
     finally:
         _drop_unsaved_history(shell.history_manager)
         _stdin.allowed = False
-        shell.compile.cell_filename = None
+        shell.compile.cell_filename = shell.compile.cell_code = None
         # Taken whatever the outcome, so a page shown before an error still reaches the
         # frontend and none carries over to the next cell.
         payload = shell.payload_manager.read_payload()

@@ -28,13 +28,16 @@ shell = None  # the running shell, once start() has made it
 
 
 class CellCompiler(CachingCompiler):
-    """While a debugger is attached the kernel names each cell's file (where the frontend sets
-    its breakpoints): the cell is compiled under that name instead of <ipython-input-N-...>."""
+    """The kernel names each cell's file as the debugger does (a hash of its code, as ipykernel),
+    and the cell is compiled under that name instead of <ipython-input-N-...>: breakpoints set
+    once the debugger is on stop code defined before, and identical cells share one linecache
+    entry. Tracebacks still say "Cell In[N]" (IPython maps the name to the count)."""
 
     cell_filename = None
+    cell_code = None  # the code the kernel named: a cell that runs other code keeps IPython's name
 
     def get_code_name(self, raw_code, transformed_code, number):
-        if self.cell_filename is not None:
+        if self.cell_filename is not None and raw_code == self.cell_code:
             return self.cell_filename
         return super().get_code_name(raw_code, transformed_code, number)
 

@@ -8,7 +8,8 @@ Methods (payload -> reply):
                follow; "debugger": {"available", "reason"}, whether debugpy can be imported
   start_ipython {} -> {"banner"}: creates the IPython shell (the slow part of start-up)
   execute     {"code", "silent", "store_history", "user_expressions", "allow_stdin",
-               "execution_count", "filename" (optional: the file the cell is compiled as)} -> {"status": "ok", "user_expressions"}
+               "execution_count", "cell_file" (the debugger's name of the cell's file: IPython mode
+               compiles the cell under it, plain mode while "debugged")} -> {"status": "ok", "user_expressions"}
                | {"status": "error", "ename", "evalue", "traceback", "user_expressions": {}}
                In IPython mode (chosen at startup) the reply adds "payload" (help pages...).
   is_complete {"code"} -> {"status", "indent" (when incomplete)}

@@ -76,12 +76,10 @@ export class Debugger {
     }
   }
 
-  // While a session is on, the cell's file is written before it runs, so the adapter can show it.
-  // True when it was.
-  async dumpCell(code: string): Promise<boolean> {
-    if (!this.connection) return false;
-    await this.cells.dump(code);
-    return true;
+  // The file a cell is compiled as while a session is on (written first, so the adapter can show it);
+  // undefined when no session is.
+  async cellFile(code: string): Promise<string | undefined> {
+    return this.connection ? this.cells.dump(code) : undefined;
   }
 
   // An interrupt of a stopped cell: the KeyboardInterrupt ends it at the stopped line, raised in the

@@ -13,7 +13,7 @@ type PythonExecuteResult =
   | ({ status: 'error'; user_expressions: Content; payload?: Content[] } & ErrorFields);
 
 export interface CellName {
-  file: string;
+  file?: string; // IPython mode's and a debugged cell's; plain mode has none unless debugged
   debugged: boolean;
 }
 
@@ -43,7 +43,7 @@ export class Executor {
         user_expressions: request.user_expressions,
         allow_stdin: request.allow_stdin,
         execution_count: count,
-        cell_file: cell.file,
+        ...(cell.file ? { cell_file: cell.file } : {}),
         debugged: cell.debugged,
       }, parent);
     } catch (error) {

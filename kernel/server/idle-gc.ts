@@ -5,8 +5,8 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 
-export const IDLE_GC_EVERY = 1000; // requests
-export const IDLE_GC_QUIET_MS = 500;
+const IDLE_GC_EVERY = 1000; // requests
+const IDLE_GC_QUIET_MS = 500;
 
 export class IdleCollector {
   private requests = 0;

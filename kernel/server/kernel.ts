@@ -416,7 +416,9 @@ export class Kernel {
 
   private execute(message: Message, respond: Respond): Promise<void> {
     return this.withContent(message, respond, parseExecuteRequest, async (request) => {
-      const cell = { file: this.cellFiles.pathOf(request.code), debugged: (await this.debugger?.dumpCell(request.code)) ?? false };
+      // Hashed once: by the dump while debugged, else only where IPython mode compiles the cell under it.
+      const dumped = await this.debugger?.cellFile(request.code);
+      const cell = { file: dumped ?? (this.python.startup.ipython ? this.cellFiles.pathOf(request.code) : undefined), debugged: dumped !== undefined };
       const reply = await this.executor.execute(this.python, request, message, cell);
       await respond(reply);
       if (reply.status === 'error' && request.stop_on_error && !request.silent) await this.abortQueuedExecutes();

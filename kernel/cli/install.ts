@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { userDataDir } from '../common/jupyter-paths';
+import { kernelspecStartupEnv } from '../common/node-startup-environ';
 import { PACKAGE_ROOT, hasNativeAddons } from '../interpreter/native-build';
 import { noNativeAddonError } from '../interpreter/native-toolchain';
 import { PythonInfo, canImport, defaultPython, pythonInfo, sharedLibpython } from '../interpreter/python-info';
@@ -72,7 +73,7 @@ export async function install(argv: string[]): Promise<string> {
     language: 'python',
     interrupt_mode: 'message',
     // PYSWITCH_IPYTHON=0: plain mode even where the interpreter has IPython (lighter and faster).
-    env: plain ? { PYSWITCH_IPYTHON: '0' } : {},
+    env: { ...kernelspecStartupEnv(), ...(plain ? { PYSWITCH_IPYTHON: '0' } : {}) },
     // JupyterLab shows its debugger button for kernels whose spec says so: the kernel starts on `info`.
     metadata: { debugger: await canImport(info.sysExecutable, 'debugpy'), pyswitch: { python: info.sysExecutable, version: info.version } },
   };

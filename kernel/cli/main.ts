@@ -11,6 +11,7 @@ import { readConnectionFile } from '../transport/connection-file';
 import { poolWithRoomForTheHeartbeat } from '../transport/pool-size';
 import { Args } from './args';
 import { errorMessage } from '../common/error-message';
+import { restoreAfterNodeStartup } from '../common/node-startup-environ';
 
 const USAGE = `usage: pyswitch <command>
   install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D] [--python PATH] [--env ENV] [--plain]
@@ -35,6 +36,7 @@ function keepServingOnFaults(): void {
 }
 
 async function runKernel(argv: string[]): Promise<void> {
+  restoreAfterNodeStartup(); // before the interpreter or any child process reads the environment
   poolWithRoomForTheHeartbeat();
   keepServingOnFaults();
   const args = new Args(argv);

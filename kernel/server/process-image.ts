@@ -2,22 +2,7 @@
 // environment: the same node and flags, the same connection file and system interpreter.
 import type { EnvInfo } from '../envs';
 import { applyEnvironChange, environFor } from '../envs/environ';
-
-// Variables that only Node's own start-up reads, for what the kernel's Node never does (it makes no TLS
-// connection): a CA bundle named by NODE_EXTRA_CA_CERTS is parsed at every start, 40-60 ms of CPU here
-// (docs/performance.md, "A re-exec's Node start"). A new image starts without them and puts them back
-// before anything else (server/reexec.ts), so the interpreter and its child processes see them as before.
-const NODE_STARTUP_ONLY = ['NODE_EXTRA_CA_CERTS'];
-
-// The values of those variables in this process, which the new image puts back.
-export function nodeStartupOnlyEnviron(): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const name of NODE_STARTUP_ONLY) {
-    const value = process.env[name];
-    if (value !== undefined) found[name] = value;
-  }
-  return found;
-}
+import { moveAsideForNodeStartup } from '../common/node-startup-environ';
 
 export class ProcessImage {
   constructor(
@@ -35,7 +20,7 @@ export class ProcessImage {
       '--python', this.system, '--env', env.executable, '--handoff', String(handOffFd)];
     const environ: NodeJS.ProcessEnv = { ...process.env };
     if (!keepEnviron) applyEnvironChange(environ, environFor(env, baselinePath));
-    for (const name of NODE_STARTUP_ONLY) delete environ[name];
+    moveAsideForNodeStartup(environ);
     return { argv, env: Object.entries(environ).map(([name, value]) => `${name}=${value ?? ''}`) };
   }
 }

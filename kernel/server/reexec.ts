@@ -14,7 +14,7 @@ import { withTimeout } from '../common/deadline';
 import { ConnectionInfo, parseConnectionInfo } from '../transport/connection-file';
 import { KernelTransport, Listeners } from '../transport/kernel-sockets';
 import { log } from '../common/log';
-import { ProcessImage, nodeStartupOnlyEnviron } from './process-image';
+import { ProcessImage } from './process-image';
 import { PendingSwitch, ResumeState } from './resume-state';
 import { FINALIZE_TIMEOUT_MS, HANDOFF_TIMEOUT_MS } from './switch-limits';
 import { errorMessage } from '../common/error-message';
@@ -30,8 +30,6 @@ interface HandOffData {
   listeners?: Listeners;
   majorMinor: string; // which build's loader addon serves this process
   state: ResumeState;
-  // Left out of the new image's environment for Node's start-up, and put back (server/process-image.ts).
-  nodeStartupEnviron?: Record<string, string>;
 }
 
 // The image that goes, as the kernel lends it to the hand-off.
@@ -76,7 +74,7 @@ function replaceImage(image: ProcessImage, data: HandOffData, output: number[]):
   const addon = processAddon(data.majorMinor);
   const { pending, baselinePath } = data.state;
   try {
-    const memory = addon.inheritableData(Buffer.from(JSON.stringify({ ...data, nodeStartupEnviron: nodeStartupOnlyEnviron() })));
+    const memory = addon.inheritableData(Buffer.from(JSON.stringify(data)));
     const { argv, env } = image.for(pending.target, baselinePath, memory, pending.recovery !== undefined);
     addon.replaceProcess(argv[0], argv, env, [memory, ...Object.values(data.listeners ?? {})], output);
   } catch (error) {
@@ -98,7 +96,6 @@ export type StartKernel = (connection: ConnectionInfo, image?: ProcessImage, sta
 // kernel is up (the target gone, no shared libpython, ...) goes back by a second re-exec.
 export async function resumeImage(args: ResumeArgs, start: StartKernel): Promise<void> {
   const data = readHandOff(args.handOffFd);
-  Object.assign(process.env, data.nodeStartupEnviron);
   const image = new ProcessImage(args.connectionFile, args.system, data.majorMinor);
   try {
     await start(data.connection, image, data.state, data.listeners);

@@ -22,7 +22,7 @@ const REPLY_MS = 60_000; // a re-exec restarts Node and Python: far more than a 
 // on a loaded machine that passed 10 s once. A hang still fails, at 60 s.
 const NUMPY_MS = REPLY_MS;
 
-// Read by Node's start-up only (server/process-image.ts): set for the kernel, whether this machine has it or not.
+// Read by Node's start-up only (common/node-startup-environ.ts): set for the kernel, whether this machine has it or not.
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const kernel = useKernel({ NODE_EXTRA_CA_CERTS: CA_BUNDLE });
 let dir: string;
@@ -98,13 +98,13 @@ test('a request may ask for a re-exec where an in-process switch would do', kern
   expect((await requestSwitch(comm, at('pyenv-a'))).reply).toMatchObject({ ok: true, strategy: 'in-process', env: { root: at('pyenv-a') } });
 }));
 
-test('the new image\'s Node starts without NODE_EXTRA_CA_CERTS, and the cells see it as before', kernel.test(async (client) => {
+test('the new image\'s Node starts with NODE_EXTRA_CA_CERTS empty, and the cells see it as before', kernel.test(async (client) => {
   // /proc/self/environ is what execve gave the process; os.environ is what the interpreter has now.
-  const atExec = "print(b'NODE_EXTRA_CA_CERTS=' in open('/proc/self/environ', 'rb').read())";
-  const inCells = "import os; print(os.environ.get('NODE_EXTRA_CA_CERTS'))";
+  const atExec = "print(repr(dict(e.split(b'=', 1) for e in open('/proc/self/environ', 'rb').read().split(b'\\0') if b'=' in e).get(b'NODE_EXTRA_CA_CERTS')))";
+  const inCells = "import os; print(os.environ.get('NODE_EXTRA_CA_CERTS'), 'PYSWITCH_NODE_EXTRA_CA_CERTS' in os.environ)";
   await expectReexec(client, at('pyenv-a'), 're-exec');
-  expect(await stdoutOf(client, atExec)).toBe('False\n');
-  expect(await stdoutOf(client, inCells)).toBe(`${CA_BUNDLE}\n`);
+  expect(await stdoutOf(client, atExec)).toBe("b''\n");
+  expect(await stdoutOf(client, inCells)).toBe(`${CA_BUNDLE} False\n`);
 }));
 
 test('requests sent during the gap are all answered after it, in order, in the new environment', kernel.test(async (client) => {

@@ -18,8 +18,6 @@ _MISSING = object()
 # Instances of these cannot carry _repr_*_ methods: no need to look a dozen names up on them.
 _BUILTIN_TYPES = frozenset([type(None), bool, int, float, complex, str, bytes, list, tuple,
                             dict, set, frozenset])
-_LONG_STR = 1 << 16  # below this, repr() beats the checks of _repr
-_ESCAPED_IN_REPR = tuple(map(chr, range(32))) + ("\x7f", "\\", "'", '"')
 
 
 def format_mimebundle(obj, include=None, exclude=None):
@@ -39,18 +37,8 @@ def format_mimebundle(obj, include=None, exclude=None):
             if mime not in data and _wanted(mime, include, exclude):
                 _add_repr(obj, mime, name, data, metadata)
     if "text/plain" not in data and _wanted("text/plain", include, exclude):
-        data["text/plain"] = _repr(obj)
+        data["text/plain"] = repr(obj)
     return data, metadata
-
-
-def _repr(obj):
-    # repr() of a str looks every character up in the Unicode database (16 ms for 10M
-    # characters). A long str of printable ASCII without quotes or backslashes needs none of
-    # that: its repr is the text in quotes.
-    if (type(obj) is str and len(obj) >= _LONG_STR and obj.isascii()
-            and not any(char in obj for char in _ESCAPED_IN_REPR)):
-        return "'" + obj + "'"
-    return repr(obj)
 
 
 def _wanted(mime, include, exclude):

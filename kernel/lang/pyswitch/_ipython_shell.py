@@ -17,7 +17,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
-from . import _event_loop, _formatter_calls, _highlight_cache, _import_hooks, _magics
+from . import _event_loop, _formatter_calls, _highlight_cache, _import_hooks, _magics, _str_text
 from ._ipython_display import HostDisplayHook, HostDisplayPublisher
 from ._traceback import _safe_str, user_traceback
 from ._wire import publish
@@ -110,6 +110,13 @@ def _refuse_event_loop(gui):
                          % gui)
 
 
+def _lighter_formatters(formatters):
+    # Each formatter call would bind its arguments to a signature first (decorator 5).
+    _formatter_calls.install(formatters)
+    # A str's text/plain would go through the pretty printer's copies of it.
+    _str_text.install(formatters)
+
+
 def start():
     """Create the shell (once per interpreter) and return the kernel_info banner."""
     global shell
@@ -121,8 +128,7 @@ def start():
         _import_hooks.when_imported("pygments.lexer", _highlight_cache.share_lexer_rules)
         _import_hooks.when_imported("pygments.formatters.terminal256",
                                     _highlight_cache.keep_terminal256_styles)
-        # Each formatter call would bind its arguments to a signature first (decorator 5).
-        _import_hooks.when_imported("IPython.core.formatters", _formatter_calls.install)
+        _import_hooks.when_imported("IPython.core.formatters", _lighter_formatters)
         config = Config()
         # The kernel keeps and persists the history; IPython's SQLite store (and its writer
         # thread) would be a second copy. In, Out and %history still work for the session.

@@ -73,6 +73,7 @@ export async function install(argv: string[]): Promise<string> {
     language: 'python',
     interrupt_mode: 'message',
     // PYSWITCH_IPYTHON=0: plain mode even where the interpreter has IPython (lighter and faster).
+    // NODE_EXTRA_CA_CERTS: empty for Node's own start, the launcher's value carried to the cells.
     env: { ...kernelspecStartupEnv(), ...(plain ? { PYSWITCH_IPYTHON: '0' } : {}) },
     // JupyterLab shows its debugger button for kernels whose spec says so: the kernel starts on `info`.
     metadata: { debugger: await canImport(info.sysExecutable, 'debugpy'), pyswitch: { python: info.sysExecutable, version: info.version } },

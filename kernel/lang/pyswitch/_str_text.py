@@ -3,7 +3,7 @@
 IPython's PlainTextFormatter sends a str through its pretty printer, whose printer for str
 (IPython.lib.pretty._repr_pprint) splits the repr into lines, writes each into a StringIO and
 joins them back: three more copies of the text, 7 ms of a 10 M-character result's 19 here
-(docs/performance.md, "IPython mode's 10 M-character repr"). The repr of a str has no line
+(docs/performance.md, "The 10 M-character repr again"). The repr of a str has no line
 breaks (repr escapes every character that str.splitlines splits at), so that printer's output
 is the repr itself. For exactly str, with that stock printer registered and no singleton
 printer for the object, the formatter returns repr(obj); anything else goes the stock way.

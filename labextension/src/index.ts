@@ -5,8 +5,6 @@ import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/a
 import { Dialog, ICommandPalette, ISessionContext, showDialog } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { IConsoleTracker } from '@jupyterlab/console';
-import { IDocumentManager } from '@jupyterlab/docmanager';
-import { FileDialog } from '@jupyterlab/filebrowser';
 import { IMainMenu } from '@jupyterlab/mainmenu';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -17,14 +15,13 @@ import { Widget } from '@lumino/widgets';
 import { EnvSession } from './env-session';
 import { notifySwitch } from './notices';
 import { rememberEnvironment } from './notebook-env';
-import { EnvPicker } from './picker';
+import { BrowseOptions, EnvPicker } from './picker';
 import { DiscoveredEnv, SwitchReply } from './protocol';
 import { EnvStatusItem } from './status-item';
 
 const PLUGIN_ID = 'pyswitch-jupyterlab:plugin';
 export const SWITCH_COMMAND = 'pyswitch:switch-environment';
 export const DISCOVER_COMMAND = 'pyswitch:discover-environments';
-const BROWSE = 'pyswitch-browse'; // the picker's Browse button's action
 
 interface DiscoverySettings {
   roots: string[];
@@ -40,10 +37,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'Switch the pyswitch kernel\'s Python environment: status bar item, picker and commands.',
   autoStart: true,
   requires: [INotebookTracker, IConsoleTracker],
-  optional: [IStatusBar, ICommandPalette, IMainMenu, ISettingRegistry, IDocumentManager, ILabShell],
+  optional: [IStatusBar, ICommandPalette, IMainMenu, ISettingRegistry, ILabShell],
   activate: (app: JupyterFrontEnd, notebooks: INotebookTracker, consoles: IConsoleTracker, statusBar: IStatusBar | null,
     palette: ICommandPalette | null, mainMenu: IMainMenu | null, settingRegistry: ISettingRegistry | null,
-    docManager: IDocumentManager | null, labShell: ILabShell | null) => {
+    labShell: ILabShell | null) => {
     const sessions = new Map<ISessionContext, EnvSession>();
     let discovery = DEFAULT_DISCOVERY;
     if (settingRegistry) {
@@ -84,15 +81,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return session.discover(discovery.roots, discovery.depth);
     }
 
-    // A folder picked in the file browser, as a path the kernel understands (absolute, under the server root).
-    async function browse(): Promise<string | null> {
-      if (!docManager) return null;
-      const result = await FileDialog.getExistingDirectory({ manager: docManager, title: 'Environment folder' });
-      const dir = result.button.accept ? result.value?.[0] : undefined;
-      if (!dir) return null;
-      const root = PageConfig.getOption('serverRoot').replace(/\/$/, '');
-      return dir.path ? `${root}/${dir.path}` : root;
-    }
+    // The picker's Browse… reads the server's folders; the kernel is given absolute paths under its root.
+    const browse: BrowseOptions = {
+      list: async (path) => {
+        const folder = await app.serviceManager.contents.get(path, { type: 'directory', content: true });
+        const items = Array.isArray(folder.content) ? (folder.content as { name: string; type: string }[]) : [];
+        return items.filter((item) => item.type === 'directory').map((item) => item.name).sort();
+      },
+      root: PageConfig.getOption('serverRoot').replace(/\/$/, ''),
+    };
 
     async function switchTo(session: EnvSession, target: string): Promise<SwitchReply> {
       const reply = await session.switchTo(target);
@@ -100,23 +97,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return reply;
     }
 
-    // JupyterLab shows one dialog at a time, so Browse closes the picker, shows the file dialog, and
-    // shows the picker again with the folder picked.
-    async function pick(session: EnvSession, initialPath = ''): Promise<SwitchReply | null> {
-      const picker = new EnvPicker(session, initialPath);
+    async function pick(session: EnvSession): Promise<SwitchReply | null> {
+      const picker = new EnvPicker(session, browse);
       discover(session).catch((error: unknown) => console.warn('pyswitch: discovery failed', error));
       const result = await showDialog({
         title: 'Switch Python environment',
         body: picker,
-        buttons: [
-          Dialog.cancelButton(),
-          ...(docManager ? [Dialog.createButton({ label: 'Browse…', className: 'pyswitch-env-browse', accept: false, actions: [BROWSE] })] : []),
-          Dialog.okButton({ label: 'Switch' }),
-        ],
+        buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Switch' })],
         focusNodeSelector: '.pyswitch-env-path',
       });
       const target = result.value ?? '';
-      if (result.button.actions.includes(BROWSE)) return pick(session, (await browse()) ?? target);
       return result.button.accept && target ? switchTo(session, target) : null;
     }
 

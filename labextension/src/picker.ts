@@ -1,10 +1,11 @@
 // The picker's body: the discovered environments (the active one marked; each with its kind and version;
-// incompatible ones disabled, with the reason) and a path the user can type (or fill by browsing, which
-// the dialog's Browse button does between two showings of the picker). Its value is the switch target.
+// incompatible ones disabled, with the reason) and a path the user can type, or fill by browsing the
+// server's folders below it. Its value is the switch target.
 import { Dialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { EnvSession } from './env-session';
+import { FolderBrowser, FolderLister } from './folder-browser';
 import { DiscoveredEnv, EnvInfo, envName, versionText } from './protocol';
 
 const OPTION_CLASS = 'pyswitch-env-option';
@@ -20,8 +21,15 @@ function incompatibility(env: DiscoveredEnv, active: EnvInfo | null): string | n
   return `Python ${majorMinor(env.version) ?? '?'}: this kernel runs Python ${kernel ?? 'another version'} for its whole life`;
 }
 
+// Where Browse… reads folders: the lister, and the server's root as an absolute path (what the kernel
+// is given, since it knows nothing of the server).
+export interface BrowseOptions {
+  list: FolderLister;
+  root: string;
+}
+
 export class EnvPicker extends Widget implements Dialog.IBodyWidget<string> {
-  constructor(private readonly session: EnvSession, initialPath: string) {
+  constructor(private readonly session: EnvSession, browse: BrowseOptions) {
     super();
     this.addClass('pyswitch-env-picker');
     const active = document.createElement('p');
@@ -32,9 +40,19 @@ export class EnvPicker extends Widget implements Dialog.IBodyWidget<string> {
     row.className = 'pyswitch-env-path-row';
     this.input.className = 'pyswitch-env-path jp-mod-styled';
     this.input.placeholder = 'Path to a venv, a conda env or a python (or "system")';
-    this.input.value = initialPath;
     row.append(this.input);
     this.node.append(active, this.list, row);
+    const folders = new FolderBrowser(browse.list, (path) => this.choose(path === '' ? browse.root : `${browse.root}/${path}`));
+    const button = document.createElement('button');
+    button.className = 'pyswitch-env-browse jp-mod-styled';
+    button.textContent = 'Browse…';
+    button.title = 'Browse the server\'s folders for an environment';
+    button.addEventListener('click', () => {
+      if (folders.isOpen) folders.close();
+      else folders.open('').catch((error: unknown) => console.warn('pyswitch: folders not shown', error));
+    });
+    row.append(button);
+    this.node.append(folders.node);
     this.activeLine = active;
     session.changed.connect(this.render, this);
     this.render();
@@ -94,11 +112,16 @@ export class EnvPicker extends Widget implements Dialog.IBodyWidget<string> {
       button.append(why);
     }
     button.addEventListener('click', () => {
-      this.input.value = env.root;
-      for (const other of this.list.querySelectorAll(`.${OPTION_CLASS}`)) other.classList.remove('jp-mod-selected');
+      this.choose(env.root);
       button.classList.add('jp-mod-selected');
     });
     return button;
+  }
+
+  // The target is now `path`: no row stays picked unless the caller picks it again.
+  private choose(path: string): void {
+    this.input.value = path;
+    for (const other of this.list.querySelectorAll(`.${OPTION_CLASS}`)) other.classList.remove('jp-mod-selected');
   }
 
   private readonly list = document.createElement('div');

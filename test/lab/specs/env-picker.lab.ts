@@ -2,8 +2,9 @@
 // pyswitch-jupyterlab in a real JupyterLab: the status bar item, the switch command with a target and
 // through the picker, refusals, re-exec notices, discovery (environments of unknown version too) and the
 // notebook's recorded environment.
+import * as fs from 'fs';
 import * as path from 'path';
-import { ElementHandle, Page } from 'puppeteer-core';
+import { Page } from 'puppeteer-core';
 
 import { DEBIAN311, PY311, PY312, PYTHONS, makeUndatedVenv, makeVenv } from '../../envs/fixtures';
 import { testNeeding } from '../../helpers/pythons';
@@ -158,18 +159,37 @@ it('pyswitch:discover-environments refreshes the list', async () => {
   await dismissToasts(page);
 });
 
-it('Browse… picks a folder in JupyterLab\'s file dialog', async () => {
+it('Browse… walks the server\'s folders in the picker and fills the path', async () => {
   await page.click(STATUS);
   await page.waitForSelector(`${DIALOG} .pyswitch-env-browse`);
-  await page.click('.pyswitch-env-browse'); // the picker closes, the file dialog opens
-  const item = async (name: string): Promise<ElementHandle<Element>> => (await page.waitForFunction((name) => [...document.querySelectorAll('.jp-Open-Dialog .jp-DirListing-item')]
-    .find((el) => el.querySelector('.jp-DirListing-itemText')?.textContent === name), { timeout: 30_000 }, name)).asElement() as ElementHandle<Element>;
-  await (await item('envs')).click({ count: 2 });
-  await (await item('ml')).click();
+  await page.click(`${DIALOG} .pyswitch-env-browse`);
+  const typed = (): Promise<string> => page.$eval('.pyswitch-env-path', (el) => (el as HTMLInputElement).value);
+  // Clicks a folder's entry once the listing of the folder shown (`heading`) has it.
+  const open = async (heading: string, name: string): Promise<void> => {
+    await page.waitForFunction((heading, name) => document.querySelector('.pyswitch-folder-heading')?.textContent === heading &&
+      document.querySelector(`.pyswitch-folder[data-name="${name}"]`) !== null, { timeout: 30_000 }, heading, name);
+    await page.click(`.pyswitch-folder[data-name="${name}"]`);
+  };
+  await open('/', 'envs');
+  expect(await typed()).toBe(path.dirname(envs.ml));
+  await open('/envs', 'ml');
+  expect(await typed()).toBe(envs.ml);
   await screenshot(page, 'browse');
-  await page.click(`${DIALOG} .jp-Dialog-button.jp-mod-accept`); // Select
-  // The picker again, with the folder's path.
-  await page.waitForFunction((ml) => (document.querySelector('.pyswitch-env-path') as HTMLInputElement | null)?.value === ml, { timeout: 30_000 }, envs.ml);
+  await open('/envs/ml', '..'); // and up again
+  expect(await typed()).toBe(path.dirname(envs.ml));
+  // A folder that is gone by the time it is clicked: the browser says so, and the picker goes on.
+  const gone = path.join(fx.server.root, 'envs', 'gone');
+  fs.mkdirSync(gone);
+  await page.click(`${DIALOG} .pyswitch-env-browse`); // closed, and opened again: a fresh listing
+  await page.click(`${DIALOG} .pyswitch-env-browse`);
+  await open('/', 'envs');
+  await page.waitForSelector('.pyswitch-folder[data-name="gone"]');
+  fs.rmdirSync(gone);
+  await open('/envs', 'gone');
+  await waitForText(page, '.pyswitch-folder-list', /^Cannot read \/envs\/gone: /);
+  await open('/envs/gone', '..');
+  await open('/envs', 'ml');
+  expect(await typed()).toBe(envs.ml);
   await page.click(`${DIALOG} .jp-Dialog-button.jp-mod-reject`);
   await page.waitForFunction(() => document.querySelector('.jp-Dialog') === null);
   await waitForText(page, STATUS, /^late · venv/); // cancelled: nothing switched

@@ -98,6 +98,22 @@ def test_error_carries_ipython_traceback(kc):
     assert "Traceback (most recent call last)" in text and "----> 3 boom()" in text, text
 
 
+def test_tracebacks_reuse_the_highlighting_made_for_the_last(kc):
+    # Wired when the shell starts (_highlight_cache): the executing node's style class and the
+    # lexer rules a traceback's highlighting makes are made once.
+    execute(kc, "1 / 0")
+    _, outputs = run(kc, (
+        "import stack_data\n"
+        "from pygments.lexers import PythonLexer\n"
+        "PythonLexer()\n"
+        "marking = type('Marking', (PythonLexer,), {})\n"
+        "marking()\n"
+        "print(stack_data.style_with_executing_node('default', 'bold')\n"
+        "      is stack_data.style_with_executing_node('default', 'bold'),\n"
+        "      marking._tokens is PythonLexer._tokens)"))
+    assert "".join(o["text"] for o in of_type(outputs, "stream")) == "True True\n"
+
+
 def test_syntax_error(kc):
     content = execute(kc, "def f(:")[0]["content"]
     assert content["status"] == "error" and content["ename"] == "SyntaxError" and content["traceback"]

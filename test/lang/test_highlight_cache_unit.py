@@ -1,8 +1,10 @@
 """Tracebacks highlighted without redoing unchanged work (_highlight_cache): a pygments lexer
-subclass without rules of its own reuses its parent's compiled rules, and a 256-colour formatter
-its escape codes from an earlier one with the same options and style table. IPython's
-tracebacks, any lexing and any formatter come out the same as without them, and a traceback no
-longer compiles the Python grammar nor sets up a formatter.
+subclass without rules of its own reuses its parent's compiled rules, a 256-colour formatter
+its escape codes from an earlier one with the same options and style table, and stack_data's
+executing-node style the class made before for the same base, modifier and base table.
+IPython's tracebacks, any lexing, any formatter and any such style come out the same as without
+them, and a traceback no longer compiles the Python grammar, sets up a formatter nor makes a
+style class.
 
 Each case runs in a fresh interpreter, on each Python found with IPython (and so pygments):
 Debian's (the one running pytest) and pyenv's.
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.skipif(not PYTHONS, reason="no Python here has IPython"
 
 SETUP = """
 import pygments.lexer
+import pygments.style
 from pygments.formatters.terminal256 import Terminal256Formatter
 from pyswitch import _highlight_cache
 compiled = []  # the lexer classes whose rules pygments compiled
@@ -30,9 +33,17 @@ def _counting_setup(self):
     set_up.append(type(self).__name__)
     return _setup(self)
 Terminal256Formatter._setup_styles = _counting_setup
+styled = []  # the style classes that pygments made
+_make_style = pygments.style.StyleMeta.__new__
+def _counting_style(mcs, name, *args):
+    styled.append(name)
+    return _make_style(mcs, name, *args)
+pygments.style.StyleMeta.__new__ = _counting_style
+import stack_data, stack_data.core  # the package binds the function before it is patched
 if "--cached" in sys.argv:
     _highlight_cache.share_lexer_rules(pygments.lexer)
     _highlight_cache.keep_terminal256_styles(sys.modules["pygments.formatters.terminal256"])
+    _highlight_cache.keep_executing_node_styles(stack_data.core)
 """
 
 
@@ -52,10 +63,10 @@ cells = ("f(0)", "raise KeyboardInterrupt", "undefined_name", "import os; os.pat
 for cell in cells:
     shell.run_cell(cell)
     if cell == cells[0]:
-        del compiled[:], set_up[:]  # the first traceback compiles and sets up for real
+        del compiled[:], set_up[:], styled[:]  # the first traceback does it all for real
     etype, value, tb = sys.last_type, sys.last_value, sys.last_traceback
     texts.append(shell.InteractiveTB.structured_traceback(etype, value, tb))
-report(texts=texts, compiled=compiled, set_up=set_up)
+report(texts=texts, compiled=compiled, set_up=set_up, styled=styled)
 """
 
 
@@ -68,7 +79,8 @@ def test_tracebacks_are_the_same_and_compile_and_set_up_nothing(python):
     assert "KeyboardInterrupt" in "".join(cached["texts"][1])
     assert own["compiled"], "each traceback compiled a lexer subclass: the case this module is for"
     assert own["set_up"], "each traceback set up a formatter: the case this module is for"
-    assert cached["compiled"] == [] and cached["set_up"] == []
+    assert own["styled"], "each traceback made a style class: the case this module is for"
+    assert cached["compiled"] == [] and cached["set_up"] == [] and cached["styled"] == []
 
 
 LEXING = """
@@ -145,3 +157,42 @@ def test_formatters_have_the_same_escape_codes_as_when_set_up(python):
     # default's); the true-colour subclass, with its own colours, is left as it is.
     assert cached["set_up"].count("Terminal256Formatter") == 6
     assert own["set_up"].count("Terminal256Formatter") == 10
+
+
+EXECUTING_NODE_STYLES = """
+from pygments.style import Style
+from pygments.styles import get_style_by_name
+from pygments.token import Keyword, Name
+class Own(Style):
+    styles = {Keyword: "bold #ff0000", Name: "italic #123456"}
+make = stack_data.style_with_executing_node
+cases = [("default", "bg:ansiyellow"), ("default", "bg:ansiyellow"), (get_style_by_name("default"), "bg:ansiyellow"),
+         ("default", "bold"), ("monokai", "bg:ansiyellow"), (Own, "bg:#00ff00"), (Own, "bg:#00ff00")]
+made, classes = [], []
+for base, modifier in cases:
+    style = make(base, modifier)
+    classes.append(style)
+    made.append([str(base), modifier, style.for_executing_node, sorted((str(k), v) for k, v in style._styles.items())])
+Own.styles[Name] = "underline #654321"  # the base's table changed: the next class must show it
+style = make(Own, "bg:#00ff00")
+made.append(["Own changed", sorted((str(k), v) for k, v in style._styles.items())])
+try:
+    make("default", "bg:#12")  # a colour pygments refuses
+    refused = None
+except AssertionError as exc:
+    refused = str(exc)
+report(made=made, refused=refused, same=[classes[i] is classes[j] for i, j in ((0, 1), (0, 2), (0, 3), (5, 6))],
+       patched=stack_data.style_with_executing_node is stack_data.core.style_with_executing_node)
+"""
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_executing_node_styles_are_the_same_classes_as_when_made(python):
+    cached = run(python, EXECUTING_NODE_STYLES, "--cached")
+    own = run(python, EXECUTING_NODE_STYLES)
+    assert cached["made"] == own["made"]
+    assert cached["made"][-1][1] != cached["made"][-2][3]  # the changed table shows
+    assert cached["refused"] == own["refused"] and own["refused"]
+    # One class per base, modifier and table: a name and its class share one.
+    assert cached["same"] == [True, True, False, True] and cached["patched"]
+    assert own["same"] == [False, False, False, False]

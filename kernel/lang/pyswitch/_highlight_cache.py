@@ -11,12 +11,18 @@ the 11 ms an interrupted cell's traceback took, then 2 of the 4 left: docs/perfo
   formatter's options and its style's table (the `_styles` that pygments.style.StyleMeta derives
   and reads through style_for_token), so they are kept per those and copied into the next
   formatter with the same.
+- the style class that marks the executing node (stack_data's style_with_executing_node, called
+  by IPython per traceback): a function of the base style, the modifier and the base's `styles`
+  table, which StyleMeta reads once, when the class is made. The class made for those is handed
+  out again while the base's table is unchanged.
 """
+import sys
+
 
 # What a class defines that changes its compiled rules (pygments.lexer.RegexLexerMeta).
 _RULE_ATTRIBUTES = ("tokens", "flags", "token_variants", "get_tokendefs", "process_tokendef",
                     "_process_state", "_process_regex", "_process_token", "_process_new_state")
-_KEPT_STYLES = 8  # formatter set-ups kept; IPython's tracebacks use one
+_KEPT_STYLES = 8  # formatter set-ups (and executing-node styles) kept; IPython's tracebacks use one
 
 
 def share_lexer_rules(lexer_module):
@@ -73,6 +79,42 @@ def keep_terminal256_styles(terminal256_module):
             self.best_match.update(found[1])
 
     formatter_class._setup_styles = _setup_styles
+
+
+def keep_executing_node_styles(stack_data_core):
+    """Make stack_data's style_with_executing_node make its style class once per base style,
+    modifier and base table. Patches stack_data.core, and the package's name for it when the
+    package has bound it already (stack_data imported before IPython)."""
+    original = getattr(stack_data_core, "style_with_executing_node", None)
+    if not callable(original):
+        return
+    kept = {}  # (base style, modifier) -> (copy of the base's styles, the class made)
+
+    def style_with_executing_node(style, modifier):
+        if isinstance(style, str):  # as stack_data does, so that a name and its class share
+            from pygments.styles import get_style_by_name
+            style = get_style_by_name(style)
+        try:
+            key = (style, modifier)
+            found = kept.get(key)
+            if found is not None and found[0] == style.styles:
+                return found[1]
+            table = dict(style.styles)
+        except (AttributeError, TypeError):  # unhashable, or no table: made as usual
+            return original(style, modifier)
+        made = original(style, modifier)
+        if len(kept) >= _KEPT_STYLES:
+            kept.pop(next(iter(kept)))
+        kept[key] = (table, made)
+        return made
+
+    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
+        setattr(style_with_executing_node, name, getattr(original, name, None))
+    style_with_executing_node.__wrapped__ = original
+    stack_data_core.style_with_executing_node = style_with_executing_node
+    package = sys.modules.get(stack_data_core.__name__.rpartition(".")[0])
+    if package is not None and package.__dict__.get("style_with_executing_node") is original:
+        package.style_with_executing_node = style_with_executing_node
 
 
 def _style_meta():

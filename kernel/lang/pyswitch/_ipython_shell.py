@@ -123,11 +123,12 @@ def start():
     if shell is None:
         import sys
         _import_hooks.when_imported("matplotlib", _inline_backend_by_default)
-        # Each traceback's highlighting would compile the Python lexer's rules and set up a
-        # formatter's colours anew.
+        # Each traceback's highlighting would compile the Python lexer's rules, set up a
+        # formatter's colours and make the executing node's style class anew.
         _import_hooks.when_imported("pygments.lexer", _highlight_cache.share_lexer_rules)
         _import_hooks.when_imported("pygments.formatters.terminal256",
                                     _highlight_cache.keep_terminal256_styles)
+        _import_hooks.when_imported("stack_data.core", _highlight_cache.keep_executing_node_styles)
         _import_hooks.when_imported("IPython.core.formatters", _lighter_formatters)
         config = Config()
         # The kernel keeps and persists the history; IPython's SQLite store (and its writer

@@ -114,6 +114,32 @@ def test_tracebacks_reuse_the_highlighting_made_for_the_last(kc):
     assert "".join(o["text"] for o in of_type(outputs, "stream")) == "True True\n"
 
 
+def test_tracebacks_find_a_cells_frame_in_no_module_without_a_lookup(kc):
+    # Wired when the shell starts (_frame_modules): IPython's traceback (8.12) asks which module
+    # each frame comes from, and a cell's is answered without inspect.getmodule's scans.
+    _, outputs = run(kc, (
+        "import inspect, json, sys, types\n"
+        "import IPython.core.ultratb as ultratb\n"
+        "asked = []\n"
+        "real_getmodule = inspect.getmodule\n"
+        "def counting(obj, _filename=None):\n"
+        "    asked.append(obj.f_code.co_filename if isinstance(obj, types.FrameType) else obj)\n"
+        "    return real_getmodule(obj, _filename)\n"
+        "inspect.getmodule = counting\n"
+        "try:\n"
+        "    json.loads('x')\n"
+        "except ValueError:\n"
+        "    tb = sys.exc_info()[2]\n"
+        "    while tb.tb_next is not None:\n"
+        "        tb = tb.tb_next\n"
+        "cell_module = ultratb.inspect.getmodule(sys._getframe())\n"
+        "json_module = ultratb.inspect.getmodule(tb.tb_frame)\n"
+        "inspect.getmodule = real_getmodule\n"
+        "print(cell_module, json_module.__name__, [f.rsplit('/', 1)[-1] for f in asked],\n"
+        "      get_ipython().compile.is_cell_file(sys._getframe().f_code.co_filename))"))
+    assert "".join(o["text"] for o in of_type(outputs, "stream")) == "None json.decoder ['decoder.py'] True\n"
+
+
 def test_syntax_error(kc):
     content = execute(kc, "def f(:")[0]["content"]
     assert content["status"] == "error" and content["ename"] == "SyntaxError" and content["traceback"]

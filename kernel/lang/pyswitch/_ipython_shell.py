@@ -17,7 +17,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
-from . import _event_loop, _formatter_calls, _highlight_cache, _import_hooks, _magics, _str_text
+from . import (_event_loop, _formatter_calls, _frame_modules, _highlight_cache, _import_hooks, _magics,
+               _str_text)
 from ._ipython_display import HostDisplayHook, HostDisplayPublisher
 from ._traceback import _safe_str, user_traceback
 from ._wire import publish
@@ -40,6 +41,11 @@ class CellCompiler(CachingCompiler):
         if self.cell_filename is not None and raw_code == self.cell_code:
             return self.cell_filename
         return super().get_code_name(raw_code, transformed_code, number)
+
+    def is_cell_file(self, filename):
+        """Whether a cell's code was compiled under filename (IPython's own record, which its
+        tracebacks read to say "Cell In[N]")."""
+        return filename in getattr(self, "_filename_map", ())
 
 
 class ZMQInteractiveShell(InteractiveShell):
@@ -123,12 +129,14 @@ def start():
     if shell is None:
         import sys
         _import_hooks.when_imported("matplotlib", _inline_backend_by_default)
-        # Each traceback's highlighting would compile the Python lexer's rules, set up a
-        # formatter's colours and make the executing node's style class anew.
+        # Each traceback would compile the Python lexer's rules, set up a formatter's colours and
+        # make the executing node's style class anew, and look through every module for the one
+        # each cell's frame comes from.
         _import_hooks.when_imported("pygments.lexer", _highlight_cache.share_lexer_rules)
         _import_hooks.when_imported("pygments.formatters.terminal256",
                                     _highlight_cache.keep_terminal256_styles)
         _import_hooks.when_imported("stack_data.core", _highlight_cache.keep_executing_node_styles)
+        _import_hooks.when_imported("IPython.core.ultratb", _cell_frames_in_no_module)
         _import_hooks.when_imported("IPython.core.formatters", _lighter_formatters)
         config = Config()
         # The kernel keeps and persists the history; IPython's SQLite store (and its writer
@@ -145,6 +153,10 @@ def start():
         shell.loop_runner = _event_loop.run
         _magics.register(shell)
     return shell.banner
+
+
+def _cell_frames_in_no_module(ultratb):
+    _frame_modules.install(ultratb, lambda filename: shell is not None and shell.compile.is_cell_file(filename))
 
 
 def _inline_backend_by_default(matplotlib):

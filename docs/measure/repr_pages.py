@@ -3,7 +3,7 @@ the kernel keeps after it.
 
     JUPYTER_PATH=... /usr/bin/python3 docs/measure/repr_pages.py KERNELSPEC [N] [SETUP]
 
-Starts the kernelspec with jupyter_client, runs SETUP (default `1`; e.g.
+Starts the kernelspec as the bench does (jupyter_client's KernelManager), runs SETUP (default `1`; e.g.
 `get_ipython().displayhook.do_full_cache = False`), then N cells of `'x' * 10000000` (send →
 execute_result, as the bench's row). After each it asks the kernel's process for glibc's
 `mallinfo2()` (all arenas: bytes in use, and in mmapped chunks) and prints one JSON line per cell.
@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from bench_client import Client, is_state, is_type  # noqa: E402
-from jupyter_client.manager import KernelManager  # noqa: E402
+from bench_client import is_state, is_type  # noqa: E402
+from bench_kernel import BenchKernel  # noqa: E402
 
 # Runs inside the kernel; 3.7 syntax, names underscored so that they stay out of the user's way.
 MALLINFO = r'''
@@ -50,14 +50,8 @@ def main():
     name = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 12
     setup = sys.argv[3] if len(sys.argv) > 3 else "1"
-    manager = KernelManager(kernel_name=name)
-    manager.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = Client(manager.get_connection_info())
-    try:
-        while True:
-            client.send(client.shell, "kernel_info_request")
-            if client.recv(client.shell, 0.2):
-                break
+    with BenchKernel(name, subprocess.DEVNULL) as kernel:
+        client = kernel.client
         client.drain()
         stdout_of(client, setup)
         for cell in range(count):
@@ -68,9 +62,6 @@ def main():
             client.drain()
             memory = json.loads(stdout_of(client, MALLINFO))
             print(json.dumps(dict(kernel=name, cell=cell, ms=round(elapsed * 1000, 1), **memory)))
-    finally:
-        client.close()
-        manager.shutdown_kernel(now=True)
 
 
 if __name__ == "__main__":

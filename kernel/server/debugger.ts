@@ -76,6 +76,10 @@ export class Debugger {
     }
   }
 
+  get sessionOn(): boolean {
+    return this.connection !== undefined;
+  }
+
   // The file a cell is compiled as while a session is on (written first, so the adapter can show it);
   // undefined when no session is.
   async cellFile(code: string): Promise<string | undefined> {

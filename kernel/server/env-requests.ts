@@ -51,6 +51,11 @@ export class EnvRequests {
     return this.running;
   }
 
+  // Whether a cell asked for a switch that runs once its request is answered.
+  get switchScheduled(): boolean {
+    return this.scheduled !== undefined;
+  }
+
   // Whether a comm message is for us: an open of our target, or a message to one of our comms.
   owns(message: Message): boolean {
     const { content } = message;

@@ -5,7 +5,7 @@ import { EmbeddedPython } from '../interpreter/embedded-python';
 import { processAddon } from '../interpreter/process-addon';
 import { PythonInfo } from '../interpreter/python-info';
 import {
-  CommInfoReply, CommInfoRequest, CompleteReply, ConnectReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
+  CommInfoReply, CommInfoRequest, CompleteReply, ConnectReply, Content, ExecuteRequest, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
   parseHistoryRequest, parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
 } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/header';
@@ -25,7 +25,7 @@ import { endedNotice, recoveredNotice, recoveryBudget, recoverySwitch } from './
 import type { Restarted } from './restart-environment';
 import { forgetRestartState, writeRestartState } from './restart-state';
 import { CellFiles } from './debug-cells';
-import { Executor } from './execute';
+import { CellName, Executor, StartedExecute } from './execute';
 import { History } from './history';
 import { IdleCollector, fullGc } from './idle-gc';
 import { KernelLimits, kernelLimits } from './limits';
@@ -70,6 +70,8 @@ export class Kernel {
   private readonly shellQueue: ShellQueue;
   // Made by the first debug_request: a kernel nobody debugs never loads the debugger's modules.
   private debugger: Debugger | undefined;
+  // The execute claimed from the shell queue and started while the one before was answered.
+  private startedEarly: { message: Message; execute: StartedExecute } | undefined;
   private python!: PythonSession;
   private stopInterpreter!: () => Promise<void>;
   private idleGc!: IdleCollector;
@@ -416,13 +418,38 @@ export class Kernel {
 
   private execute(message: Message, respond: Respond): Promise<void> {
     return this.withContent(message, respond, parseExecuteRequest, async (request) => {
-      // Hashed once: by the dump while debugged, else only where IPython mode compiles the cell under it.
-      const dumped = await this.debugger?.cellFile(request.code);
-      const cell = { file: dumped ?? (this.python.startup.ipython ? this.cellFiles.pathOf(request.code) : undefined), debugged: dumped !== undefined };
-      const reply = await this.executor.execute(this.python, request, message, cell);
+      const early = this.startedEarly?.message === message ? this.startedEarly.execute : undefined;
+      this.startedEarly = undefined;
+      const started = early ?? this.executor.start(this.python, request, message, this.cellName(request.code, await this.debugger?.cellFile(request.code)));
+      const reply = await this.executor.finish(started, request, message);
+      const stopping = reply.status === 'error' && request.stop_on_error && !request.silent;
+      if (!stopping) this.startNextExecute();
       await respond(reply);
-      if (reply.status === 'error' && request.stop_on_error && !request.silent) await this.abortQueuedExecutes();
+      if (stopping) await this.abortQueuedExecutes();
     });
+  }
+
+  // `dumped`: the debugger's file for the cell while a session is on. Hashed once: by the dump while
+  // debugged, else only where IPython mode compiles the cell under it.
+  private cellName(code: string, dumped?: string): CellName {
+    return { file: dumped ?? (this.python.startup.ipython ? this.cellFiles.pathOf(code) : undefined), debugged: dumped !== undefined };
+  }
+
+  // A pipelined execute waiting next in line starts in the interpreter now, while the reply and idle of
+  // the one just run go out; its own messages still come after them (Executor.start). Not past anything
+  // that must see the interpreter idle first: a switch a cell scheduled, a debug session's cell dump,
+  // a hand-off (the shell queue holds then).
+  private startNextExecute(): void {
+    if (this.handingOff || this.envRequests.switchScheduled || this.debugger?.sessionOn) return;
+    let request: ExecuteRequest | undefined;
+    const message = this.shellQueue.claimNext((next) => {
+      if (next.header.msg_type !== 'execute_request') return false;
+      const parsed = parseExecuteRequest(next.content);
+      if (parsed.ok) request = parsed.value;
+      return parsed.ok;
+    });
+    if (!message || !request) return;
+    this.startedEarly = { message, execute: this.executor.start(this.python, request, message, this.cellName(request.code)) };
   }
 
   // stop_on_error: the executes queued behind a failed one are answered "aborted", as ipykernel does.

@@ -39,6 +39,14 @@ function parseRequest(payload: Buffer): Content {
   return value as Content;
 }
 
+// A request handed to the interpreter whose output waits: nothing it produces (output, input(), questions
+// to the kernel) is acted on before release(), so a cell can start while the messages that must come
+// before its own are still being sent (docs/performance.md, "The next cell starts early").
+export interface StartedRequest<T> {
+  result: Promise<T>;
+  release(): void;
+}
+
 // The interpreter as the rest of the server layer uses it: an interface, so that dispatch, execute and
 // switches can be tested against a fake (test/unit/kernel-dispatch.test.ts) beside the real one.
 export interface PythonSession {
@@ -47,6 +55,8 @@ export interface PythonSession {
   // Runs one request in the interpreter on behalf of `parent`, whose output is published as its children.
   // `buffers`: binary frames that go with the payload (comm messages).
   request<T>(method: string, payload: object, parent: Message, buffers?: Buffer[]): Promise<T>;
+  // The same, with its output held until release().
+  begin<T>(method: string, payload: object, parent: Message): StartedRequest<T>;
   // Finalizes the interpreter and starts the one `plan` describes in its place (an environment switch);
   // rejects when the new one could not start, and then there is no interpreter
   // (docs/runtime-facts.md, fact 7).
@@ -73,6 +83,7 @@ export class EmbeddedSession implements PythonSession {
     private readonly python: EmbeddedPython,
     private readonly parents: Map<number, Message>,
     private readonly finished: Map<number, ParentHeader>,
+    private readonly held: Map<number, (() => void)[]>, // by job: what its events do, once released
   ) {}
 
   // What the active interpreter said at its start-up (language_info follows every switch).
@@ -88,19 +99,26 @@ export class EmbeddedSession implements PythonSession {
   ): Promise<EmbeddedSession> {
     const parents = new Map<number, Message>();
     const finished = new Map<number, ParentHeader>();
+    const held = new Map<number, (() => void)[]>();
     let session: EmbeddedSession | undefined;
     const parentOf = (job: number): Message | undefined => parents.get(job) ?? session?.lastParent;
+    const whenReleased = (job: number, act: () => void): void => {
+      const waiting = held.get(job);
+      if (waiting) waiting.push(act);
+      else act();
+    };
     python.attach({
-      onIopub: (event: IopubEvent) =>
-        void publisher.publish(event.msgType, event.content, parents.get(event.job) ?? finished.get(event.job) ?? session?.lastParent,
-          { metadata: event.metadata, buffers: event.buffers }),
-      onInputRequest: (event: InputEvent) => {
+      onIopub: (event: IopubEvent) => {
+        const parent = parents.get(event.job) ?? finished.get(event.job) ?? session?.lastParent;
+        whenReleased(event.job, () => void publisher.publish(event.msgType, event.content, parent, { metadata: event.metadata, buffers: event.buffers }));
+      },
+      onInputRequest: (event: InputEvent) => whenReleased(event.job, () => {
         const parent = parentOf(event.job);
         if (parent) kernel.askInput(parent, event.prompt, event.password);
         else python.interrupt(); // nobody to ask: fail the input() rather than hang
-      },
+      }),
       // Always answered: the interpreter waits for the answer, so a question that fails here fails there.
-      onKernelRequest: (event: KernelRequestEvent) => {
+      onKernelRequest: (event: KernelRequestEvent) => whenReleased(event.job, () => {
         const parent = parentOf(event.job);
         if (!parent) {
           python.interrupt();
@@ -116,13 +134,13 @@ export class EmbeddedSession implements PythonSession {
           return;
         }
         kernel.answer(parent, request).then((answer) => python.answer(JSON.stringify(answer)), fail);
-      },
+      }),
       // Only once the session is up: a thread that ends during start-up fails the start instead.
       onThreadEnded: (reason: string) => { if (session) kernel.threadEnded(reason, [...parents.values()]); },
     });
     await python.started;
     const startup = await python.request<StartupInfo>('startup', {}).result;
-    session = new EmbeddedSession(info, startup, python, parents, finished);
+    session = new EmbeddedSession(info, startup, python, parents, finished, held);
     // Importing IPython is 0.2-0.9 s of CPU on the interpreter's thread: started before the first
     // kernel_info_reply, it competes with it for the CPU (docs/performance.md, "Start-up").
     session.ipythonDeferred = startup.ipython;
@@ -130,17 +148,29 @@ export class EmbeddedSession implements PythonSession {
   }
 
   async request<T>(method: string, payload: object, parent: Message, buffers?: Buffer[]): Promise<T> {
+    const started = this.begin<T>(method, payload, parent, buffers);
+    started.release();
+    return started.result;
+  }
+
+  begin<T>(method: string, payload: object, parent: Message, buffers?: Buffer[]): StartedRequest<T> {
     this.finishStartup(); // nothing runs in the interpreter before IPython's shell is there
     const { job, result } = this.python.request<T>(method, payload, buffers);
     this.parents.set(job, parent);
-    this.lastParent = parent;
-    try {
-      return await result;
-    } finally {
+    const waiting: (() => void)[] = [];
+    this.held.set(job, waiting);
+    const release = (): void => {
+      if (this.held.get(job) !== waiting) return; // released already
+      this.held.delete(job);
+      this.lastParent = parent; // output of no known request goes to the latest one the frontend has seen start
+      for (const act of waiting) act();
+    };
+    const settled = result.finally(() => {
       this.parents.delete(job);
       this.finished.set(job, parent.header);
       if (this.finished.size > FINISHED_PARENTS_KEPT) this.finished.delete(this.finished.keys().next().value as number);
-    }
+    });
+    return { result: settled, release };
   }
 
   async restart(plan: SwitchPlan, parent: Message): Promise<void> {

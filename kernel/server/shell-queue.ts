@@ -4,7 +4,8 @@
 // and the shell socket is not read meanwhile, so further requests wait in zmq's queues (bounded by its
 // high-water mark) and in the peers' own, instead of in the kernel's memory. The queue starts held:
 // nothing is served before the kernel is ready (a new image that fails to start hands everything it
-// holds on, unserved).
+// holds on, unserved). The request being served can claim the next one, to start it early; a claimed
+// request is served next whatever hold() says, since it has already started.
 import { Message } from '../protocol/wire';
 
 export interface QueueBounds {
@@ -20,6 +21,7 @@ export class ShellQueue {
   private draining: Promise<void> | undefined; // while a request is being served
   private roomWaiters: (() => void)[] = [];
   private held = true;
+  private claimed: Message | undefined; // taken out of line by the request being served, served next
 
   constructor(
     private readonly serve: (message: Message) => Promise<void>,
@@ -66,6 +68,14 @@ export class ShellQueue {
     return taken;
   }
 
+  // While a request is served: takes the next waiting one out of line if it matches, to be served right
+  // after this one; nothing while held, so a hand-off still gets everything not yet started.
+  claimNext(matches: (message: Message) => boolean): Message | undefined {
+    if (this.held || this.claimed || this.waiting.length === 0 || !matches(this.waiting[0].message)) return undefined;
+    this.claimed = this.remove(0);
+    return this.claimed;
+  }
+
   private hasRoom(): boolean {
     return this.waiting.length < this.bounds.messages && this.waitingBytes < this.bounds.bytes;
   }
@@ -81,9 +91,11 @@ export class ShellQueue {
     let done = false;
     const serveAll = async (): Promise<void> => {
       try {
-        while (this.waiting.length > 0 && !this.held) {
+        while (this.claimed || (this.waiting.length > 0 && !this.held)) {
+          const message = this.claimed ?? this.remove(0);
+          this.claimed = undefined;
           try {
-            await this.serve(this.remove(0));
+            await this.serve(message);
           } catch (error) {
             this.onError(error); // one request that failed inside the kernel must not stop the queue
           }

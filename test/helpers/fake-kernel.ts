@@ -10,7 +10,7 @@ import { Message } from '../../kernel/protocol/wire';
 import { Session } from '../../kernel/protocol/session';
 import { Kernel } from '../../kernel/server/kernel';
 import { ProcessImage } from '../../kernel/server/process-image';
-import { PythonSession, StartupInfo } from '../../kernel/server/python-session';
+import { PythonSession, StartedRequest, StartupInfo } from '../../kernel/server/python-session';
 import { ConnectionInfo } from '../../kernel/transport/connection-file';
 import { HandOffReport, KernelTransport, RequestChannel } from '../../kernel/transport/kernel-sockets';
 
@@ -120,7 +120,7 @@ type Answer = (payload: Record<string, unknown>) => unknown;
 // The interpreter, played by the test: each method answers with what `answers` says (a value, or a
 // promise the test settles when it wants), and every request is recorded.
 export class FakeSession implements PythonSession {
-  readonly requests: { method: string; payload: Record<string, unknown> }[] = [];
+  readonly requests: { method: string; payload: Record<string, unknown>; released: boolean }[] = [];
   readonly interrupts: number[] = [];
   readonly startup: StartupInfo = {
     language_info: { name: 'python', version: '3.11.7', mimetype: 'text/x-python', file_extension: '.py',
@@ -132,11 +132,22 @@ export class FakeSession implements PythonSession {
 
   constructor(readonly info: PythonInfo, private readonly answers: Partial<Record<string, Answer>> = {}) {}
 
-  async request<T>(method: string, payload: object): Promise<T> {
-    this.requests.push({ method, payload: payload as Record<string, unknown> });
+  request<T>(method: string, payload: object): Promise<T> {
+    const started = this.begin<T>(method, payload);
+    started.release();
+    return started.result;
+  }
+
+  // The fake has no output to hold: release() only records when it came.
+  begin<T>(method: string, payload: object): StartedRequest<T> {
+    const request = { method, payload: payload as Record<string, unknown>, released: false };
+    this.requests.push(request);
     const answer = this.answers[method] ?? DEFAULT_ANSWERS[method];
-    if (!answer) throw new Error(`the fake interpreter was not told how to answer ${method}`);
-    return (await answer(payload as Record<string, unknown>)) as T;
+    const result = new Promise<T>((resolve) => {
+      if (!answer) throw new Error(`the fake interpreter was not told how to answer ${method}`);
+      resolve(answer(request.payload) as T);
+    });
+    return { result, release: () => { request.released = true; } };
   }
 
   methods(): string[] {

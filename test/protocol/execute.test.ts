@@ -1,6 +1,7 @@
 /// <reference types="jest" />
 // execute_request on a kernel that stays healthy throughout: what is published, in which order, and
 // what the reply says.
+import { executeContent } from '../../kernel/client/kernel-client';
 import { useKernel } from '../helpers/kernel';
 import { ofType, outputs, parentId, plainText, streamText } from '../helpers/messages';
 import { Message } from '../../kernel/protocol/wire';
@@ -121,4 +122,31 @@ describe('execute_request', () => {
     expect(firstDifference(text, expected)).toBe(-1);
     expect(ofType(iopub, 'stream').length).toBeLessThan(lines / 100);
   }), 90_000);
+
+  it('pipelined cells: each one\'s messages in order, none before the idle of the cell ahead of it', kernel.test(async (client) => {
+    const seen: Message[] = [];
+    const cells = [];
+    for (let i = 0; i < 30; i += 1) {
+      // Half of them wait a little, so the next one is queued behind a cell that is still running.
+      const code = `import time\nprint('cell ${i}')\n${i % 2 ? 'time.sleep(0.002)\n' : ''}${i}`;
+      cells.push(await client.send('shell', 'execute_request', executeContent(code), (message) => seen.push(message)));
+    }
+    const replies = await Promise.all(cells.map((cell) => cell.reply(20_000)));
+    await Promise.all(cells.map((cell) => cell.untilIdle(20_000)));
+    expect(replies.map((reply) => reply.content.status)).toEqual(cells.map(() => 'ok'));
+    const counts = replies.map((reply) => Number(reply.content.execution_count));
+    expect(counts).toEqual(counts.map((_, i) => counts[0] + i));
+    const ids = replies.map(parentId);
+    const byCell = (message: Message): number => ids.indexOf(parentId(message));
+    // Cell by cell, never interleaved: busy, execute_input, its output, its result, idle.
+    expect(seen.map(byCell)).toEqual(ids.flatMap((_, i) => [i, i, i, i, i]));
+    ids.forEach((_, i) => {
+      const own = seen.filter((message) => byCell(message) === i);
+      expect(own.map((message) => `${message.header.msg_type}:${typeof message.content.execution_state === 'string' ? message.content.execution_state : ''}`))
+        .toEqual(['status:busy', 'execute_input:', 'stream:', 'execute_result:', 'status:idle']);
+      expect(streamText(own, 'stdout')).toBe(`cell ${i}\n`);
+      expect(plainText(ofType(own, 'execute_result')[0])).toBe(String(i));
+      expect(ofType(own, 'execute_input')[0].content.execution_count).toBe(counts[i]);
+    });
+  }), 60_000);
 });

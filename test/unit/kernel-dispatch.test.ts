@@ -116,6 +116,45 @@ describe('the shell queue', () => {
     const replies = [await fake.transport.next('shell', replyTo(a)), await fake.transport.next('shell', replyTo(b))];
     expect(replies.map((r) => r.content.execution_count)).toEqual([1, 2]);
   });
+
+  test('the next queued execute starts as the one before ends; its own messages still follow that one\'s idle', async () => {
+    const first = deferred<unknown>();
+    const sentWhenSecondStarted: string[] = [];
+    fake = await fakeKernel({ execute: ({ code }) => {
+      if (code === 'first') return first.promise;
+      sentWhenSecondStarted.push(...fake.transport.sent.map(({ channel, message }) => `${channel}:${message.header.msg_type}`));
+      return { status: 'ok', user_expressions: {} };
+    } });
+    fake.transport.subscribe();
+    const a = fake.transport.deliver('shell', 'execute_request', executeRequest('first'));
+    const b = fake.transport.deliver('shell', 'execute_request', executeRequest('second'));
+    await fake.transport.next('iopub', (m) => m.header.msg_type === 'execute_input');
+    first.resolve({ status: 'ok', user_expressions: {} });
+    await fake.transport.next('iopub', idleAfter(b));
+    // The second was in the interpreter before the first's reply was sent, and held until its execute_input.
+    expect(sentWhenSecondStarted).not.toContain('shell:execute_reply');
+    expect(fake.python.requests.map((r) => [r.payload.code, r.payload.execution_count, r.released])).toEqual([['first', 1, true], ['second', 2, true]]);
+    const cell = new Map([[a.header.msg_id, 'a'], [b.header.msg_id, 'b']]);
+    const state = (message: Message): string => (typeof message.content.execution_state === 'string' ? message.content.execution_state : '');
+    const order = fake.transport.sent.filter(({ channel, message }) => channel === 'iopub' && cell.has(message.parent_header.msg_id))
+      .map(({ message }) => `${cell.get(message.parent_header.msg_id) ?? ''}:${message.header.msg_type}:${state(message)}`);
+    expect(order).toEqual(['a:status:busy', 'a:execute_input:', 'a:status:idle', 'b:status:busy', 'b:execute_input:', 'b:status:idle']);
+    expect((await fake.transport.next('shell', replyTo(b))).content.execution_count).toBe(2);
+  });
+
+  test('nothing starts early past a request that is not an execute, failed cell or not', async () => {
+    const first = deferred<unknown>();
+    fake = await fakeKernel({ execute: ({ code }) => (code === 'first' ? first.promise : { status: 'ok', user_expressions: {} }) });
+    const a = fake.transport.deliver('shell', 'execute_request', executeRequest('first', { stop_on_error: false }));
+    const info = fake.transport.deliver('shell', 'kernel_info_request', {});
+    const c = fake.transport.deliver('shell', 'execute_request', executeRequest('third'));
+    const third = fake.transport.next('shell', replyTo(c));
+    first.resolve(failed);
+    await fake.transport.next('shell', replyTo(a));
+    expect(fake.python.requests.map((r) => r.payload.code)).toEqual(['first']); // the kernel_info_request stands between
+    await fake.transport.next('shell', replyTo(info));
+    expect((await third).content.status).toBe('ok');
+  });
 });
 
 describe('stop_on_error', () => {

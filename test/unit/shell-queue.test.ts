@@ -42,3 +42,27 @@ test('hold with nothing being served settles at once, and a request pushed meanw
   await Promise.resolve();
   expect(served).toEqual(['a']);
 });
+
+test('a request claimed by the one being served comes next, even past a hold; nothing is claimed while held', async () => {
+  const served: string[] = [];
+  const first = new Deferred<void>();
+  const claims: (string | undefined)[] = [];
+  const queue: ShellQueue = new ShellQueue(async (m) => {
+    served.push(m.header.msg_id);
+    if (m.header.msg_id !== 'a') return;
+    claims.push(queue.claimNext((next) => next.header.msg_id === 'c')?.header.msg_id); // not the next in line
+    claims.push(queue.claimNext(() => true)?.header.msg_id);
+    await first.promise;
+  }, (e) => { throw e; });
+  void queue.push(request('a'));
+  void queue.push(request('b'));
+  void queue.push(request('c'));
+  queue.release();
+  const holding = queue.hold();
+  first.resolve();
+  await holding;
+  expect(claims).toEqual([undefined, 'b']);
+  expect(served).toEqual(['a', 'b']); // b had started: the hold came after it
+  expect(queue.claimNext(() => true)).toBeUndefined();
+  expect(queue.take(() => true).map((m) => m.header.msg_id)).toEqual(['c']);
+});

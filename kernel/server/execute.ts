@@ -39,7 +39,10 @@ export class Executor {
   // entry; plain mode does only while debugged (its tracebacks name the cell by number).
   start(python: PythonSession, request: ExecuteRequest, parent: Message, cell: CellName): StartedExecute {
     const count = this.executionCount;
-    if (request.store_history) this.executionCount += 1;
+    if (request.store_history) {
+      this.history.record(count, request.code); // before it runs: a cell that takes the process down is in the history
+      this.executionCount += 1;
+    }
     const payload = {
       code: request.code,
       silent: request.silent,
@@ -62,10 +65,9 @@ export class Executor {
     return { count, result, release: () => started.release() };
   }
 
-  // execute_input, the history, then the cell's output and its reply.
+  // execute_input, then the cell's output and its reply.
   async finish(started: StartedExecute, request: ExecuteRequest, parent: Message): Promise<ExecuteReply> {
     const input = request.silent ? undefined : this.publisher.publish('execute_input', { code: request.code, execution_count: started.count }, parent);
-    if (request.store_history) this.history.record(started.count, request.code);
     started.release(); // after execute_input: iopub sends go out in call order
     await input;
     const result = await started.result;

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zmq from 'zeromq';
 
-import { KernelClient } from '../../kernel/client/kernel-client';
+import { KernelClient, executeContent } from '../../kernel/client/kernel-client';
 import { KernelProcess, launchKernel } from '../../kernel/client/launcher';
 import { newConnectionInfo, writeConnectionFile } from '../../kernel/client/new-connection';
 import { withTimeout } from '../../kernel/client/waiting';
@@ -71,6 +71,20 @@ describe('before a frontend is fully there', () => {
   }
 
   const EARLY_REPLIES = 50;
+
+  test('a cell that takes the process down is in the history, one started early behind another too', async () => {
+    const { kernel } = await launch('exit-in-cell', { PYSWITCH_HISTORY_FILE: path.join(dir, 'exit-history.jsonl') });
+    const client = await KernelClient.connect(kernel.connection, { timeoutMs: WAIT_MS });
+    clients.push(client);
+    // The second waits in the shell queue behind the first, so it is handed over as the first ends.
+    const first = await client.send('shell', 'execute_request', executeContent('import time; time.sleep(0.2)'));
+    await client.send('shell', 'execute_request', executeContent('import os; os._exit(3)'));
+    expect((await first.reply(WAIT_MS)).content.status).toBe('ok');
+    expect(await kernel.waitExit(WAIT_MS)).toMatchObject({ code: 3 });
+    const inputs = fs.readFileSync(path.join(dir, 'exit-history.jsonl'), 'utf8');
+    expect(inputs).toContain('time.sleep(0.2)');
+    expect(inputs).toContain('os._exit(3)');
+  });
 
   test('input_replies that come before the interpreter is ready leave the stdin channel serving', async () => {
     // The interpreter's start takes a second and a half (a slow sitecustomize): the replies surely come first.

@@ -26,6 +26,7 @@ def _writer(stream):
 
 write_stdout = _writer(1)
 write_stderr = _writer(2)
+repr = repr  # the native one gives what the builtin gives (native/str_repr.h)
 
 
 def flush():

@@ -1,6 +1,8 @@
 """Mime bundles for objects: repr() plus the IPython rich-display protocol (_repr_*_ methods)."""
 import sys
 
+import _pyswitch_host
+
 # Checked in this order; a type already supplied by _repr_mimebundle_ is not recomputed.
 _REPR_METHODS = (
     ("text/html", "_repr_html_"),
@@ -37,7 +39,7 @@ def format_mimebundle(obj, include=None, exclude=None):
             if mime not in data and _wanted(mime, include, exclude):
                 _add_repr(obj, mime, name, data, metadata)
     if "text/plain" not in data and _wanted("text/plain", include, exclude):
-        data["text/plain"] = repr(obj)
+        data["text/plain"] = _pyswitch_host.repr(obj)  # repr(), one scan for a long plain str
     return data, metadata
 
 

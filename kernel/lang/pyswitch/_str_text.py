@@ -6,9 +6,12 @@ joins them back: three more copies of the text, 7 ms of a 10 M-character result'
 (docs/performance.md, "The 10 M-character repr again"). The repr of a str has no line
 breaks (repr escapes every character that str.splitlines splits at), so that printer's output
 is the repr itself. For exactly str, with that stock printer registered and no singleton
-printer for the object, the formatter returns repr(obj); anything else goes the stock way.
+printer for the object, the formatter returns repr(obj) (the kernel's, which scans a long plain
+str once instead of per character); anything else goes the stock way.
 """
 import functools
+
+import _pyswitch_host
 
 
 def install(formatters):
@@ -26,7 +29,7 @@ def install(formatters):
         if (type(obj) is str and self.type_printers.get(str) is stock
                 and id(obj) not in self.singleton_printers):
             try:
-                return repr(obj)
+                return _pyswitch_host.repr(obj)
             except Exception:
                 pass  # the stock way raises it again, and reports it as IPython does
         return call(self, obj)

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { KernelClient } from '../../kernel/client/kernel-client';
+import { KernelClient, executeContent } from '../../kernel/client/kernel-client';
 import { EnvComm, EnvData } from '../../kernel/client/env-comm';
 import { useKernel } from '../helpers/kernel';
 import { plainText, stdoutOf, streamText } from '../helpers/messages';
@@ -196,5 +196,15 @@ describe('the pyswitch module in cells', () => {
     const code = 'import threading, pyswitch\nheld = threading.Event()\nthreading.Thread(target=held.wait, name="holder").start()\n' +
       `try:\n    pyswitch.switch(${JSON.stringify(at('b'))})\nexcept pyswitch.SwitchError as e:\n    print(e.code, "holder" in str(e))\nfinally:\n    held.set()`;
     expect(await stdoutOf(client, code)).toBe('busy True\n');
+  }));
+
+  test('a cell queued behind a switching cell runs in the new environment, not started early in the old', kernel.test(async (client) => {
+    const before = await stdoutOf(client, 'import sys; print(sys.prefix)');
+    const target = before === `${at('a')}\n` ? at('b') : at('a');
+    const switching = await client.send('shell', 'execute_request', executeContent(`import pyswitch; pyswitch.switch(${JSON.stringify(target)})`));
+    const queued = await client.send('shell', 'execute_request', executeContent('import sys; print(sys.prefix)'));
+    expect((await switching.reply(30_000)).content.status).toBe('ok');
+    expect((await queued.reply(30_000)).content.status).toBe('ok');
+    expect(streamText(await queued.untilIdle(30_000), 'stdout')).toBe(`${target}\n`);
   }));
 });

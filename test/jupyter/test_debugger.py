@@ -282,6 +282,22 @@ def test_disconnect_while_stopped_lets_the_cell_finish(plain):
     run_through_breakpoint(dap, CELL, 2)
 
 
+def test_a_cell_queued_behind_another_stops_at_its_breakpoint(plain):
+    """While a session is on, a queued cell is not started early: it is dumped and traced as it starts."""
+    _, kc = plain
+    dap = DapClient(kc)
+    dap.start()
+    path = dap.breakpoint_in(CELL, 2)
+    first = kc.execute("import time; time.sleep(0.2)")
+    queued = kc.execute(CELL)
+    stopped = dap.wait_event("stopped")
+    thread = stopped["body"]["threadId"]
+    assert (dap.stack(thread)[0]["source"]["path"], dap.stack(thread)[0]["line"]) == (path, 2)
+    assert wait_reply(kc, first, REPLY_TIMEOUT)["content"]["status"] == "ok"
+    continue_to_the_end(dap, queued, thread)
+    dap.ok("disconnect", {"restart": False, "terminateDebuggee": False})
+
+
 def test_bad_debug_requests_get_replies_that_say_why(plain):
     _, kc = plain
     dap = DapClient(kc)

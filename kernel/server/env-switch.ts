@@ -50,9 +50,20 @@ export class EnvironmentSwitcher {
     this.majorMinor = first.majorMinor;
   }
 
+  // The active environment, read from its files the first time. Files that are gone (a venv deleted or
+  // rebuilt under the running kernel) leave what the running interpreter said of itself at its start, so
+  // that `current` and a switch away from it are still answered; read again next time.
   async current(): Promise<EnvInfo> {
-    this.active ??= (await resolveTarget(this.first.sysExecutable, { cwd: process.cwd(), system: this.system })).env;
-    return this.active;
+    if (this.active) return this.active;
+    try {
+      this.active = (await resolveTarget(this.first.sysExecutable, { cwd: process.cwd(), system: this.system })).env;
+      return this.active;
+    } catch (error) {
+      if (!(error instanceof EnvError)) throw error;
+      const { prefix, basePrefix, sysExecutable, version } = this.first;
+      return { kind: prefix === basePrefix ? 'system' : 'venv', root: prefix, executable: sysExecutable, version,
+        base_prefix: basePrefix, include_system_site_packages: false };
+    }
   }
 
   // Everything a switch to `target` would check, without touching anything: the plan and the strategy, or

@@ -10,6 +10,9 @@ struct AsciiScan {
   bool escapes = false;
   bool single_quote = false;
   bool double_quote = false;
+
+  // repr must escape something: a byte above, or the quote it chooses, when both kinds occur.
+  bool repr_escapes() const { return escapes || (single_quote && double_quote); }
 };
 
 AsciiScan scan_ascii(const unsigned char* text, Py_ssize_t size) {
@@ -27,7 +30,7 @@ AsciiScan scan_ascii(const unsigned char* text, Py_ssize_t size) {
     found.escapes = found.escapes || escapes;
     found.single_quote = found.single_quote || single_quote;
     found.double_quote = found.double_quote || double_quote;
-    if (found.escapes || (found.single_quote && found.double_quote)) break;  // repr must escape: its way
+    if (found.repr_escapes()) break;  // CPython's repr, then: no need to scan on
   }
   return found;
 }
@@ -43,7 +46,7 @@ PyObject* text_repr(PyObject* obj) {
   const Py_ssize_t size = PyUnicode_GET_LENGTH(obj);
   const auto* text = static_cast<const unsigned char*>(PyUnicode_DATA(obj));
   const AsciiScan found = scan_ascii(text, size);
-  if (found.escapes || (found.single_quote && found.double_quote)) return PyObject_Repr(obj);
+  if (found.repr_escapes()) return PyObject_Repr(obj);
   // repr quotes with ' unless the text has ' and no " (CPython's unicode_repr, 3.7 to 3.13).
   const char quote = found.single_quote ? '"' : '\'';
   PyObject* out = PyUnicode_New(size + 2, 127);

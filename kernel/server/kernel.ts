@@ -423,8 +423,10 @@ export class Kernel {
       const started = early ?? this.executor.start(this.python, request, message, this.cellName(request.code, await this.debugger?.cellFile(request.code)));
       const reply = await this.executor.finish(started, request, message);
       const stopping = reply.status === 'error' && request.stop_on_error && !request.silent;
+      // The reply is handed to zmq first: a next cell that ends the process (os._exit) must not take it along.
+      const replied = respond(reply);
       if (!stopping) this.startNextExecute();
-      await respond(reply);
+      await replied;
       if (stopping) await this.abortQueuedExecutes();
     });
   }

@@ -118,11 +118,12 @@ describe('the shell queue', () => {
   });
 
   test('the next queued execute starts as the one before ends; its own messages still follow that one\'s idle', async () => {
+    const state = (message: Message): string => (typeof message.content.execution_state === 'string' ? message.content.execution_state : '');
     const first = deferred<unknown>();
     const sentWhenSecondStarted: string[] = [];
     fake = await fakeKernel({ execute: ({ code }) => {
       if (code === 'first') return first.promise;
-      sentWhenSecondStarted.push(...fake.transport.sent.map(({ channel, message }) => `${channel}:${message.header.msg_type}`));
+      sentWhenSecondStarted.push(...fake.transport.sent.map(({ channel, message }) => `${channel}:${message.header.msg_type}:${state(message)}`));
       return { status: 'ok', user_expressions: {} };
     } });
     fake.transport.subscribe();
@@ -131,11 +132,12 @@ describe('the shell queue', () => {
     await fake.transport.next('iopub', (m) => m.header.msg_type === 'execute_input');
     first.resolve({ status: 'ok', user_expressions: {} });
     await fake.transport.next('iopub', idleAfter(b));
-    // The second was in the interpreter before the first's reply was sent, and held until its execute_input.
-    expect(sentWhenSecondStarted).not.toContain('shell:execute_reply');
+    // The second was in the interpreter once the first's reply was handed over and before its idle was
+    // sent, and held until its own execute_input.
+    expect(sentWhenSecondStarted).toContain('shell:execute_reply:');
+    expect(sentWhenSecondStarted).not.toContain('iopub:status:idle');
     expect(fake.python.requests.map((r) => [r.payload.code, r.payload.execution_count, r.released])).toEqual([['first', 1, true], ['second', 2, true]]);
     const cell = new Map([[a.header.msg_id, 'a'], [b.header.msg_id, 'b']]);
-    const state = (message: Message): string => (typeof message.content.execution_state === 'string' ? message.content.execution_state : '');
     const order = fake.transport.sent.filter(({ channel, message }) => channel === 'iopub' && cell.has(message.parent_header.msg_id))
       .map(({ message }) => `${cell.get(message.parent_header.msg_id) ?? ''}:${message.header.msg_type}:${state(message)}`);
     expect(order).toEqual(['a:status:busy', 'a:execute_input:', 'a:status:idle', 'b:status:busy', 'b:execute_input:', 'b:status:idle']);

@@ -5,7 +5,7 @@ import { EmbeddedPython } from '../interpreter/embedded-python';
 import { processAddon } from '../interpreter/process-addon';
 import { PythonInfo } from '../interpreter/python-info';
 import {
-  CommInfoReply, CommInfoRequest, CompleteReply, ConnectReply, Content, ExecuteRequest, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
+  CommInfoReply, CommInfoRequest, CompleteReply, ConnectReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
   parseHistoryRequest, parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
 } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/header';
@@ -70,7 +70,8 @@ export class Kernel {
   private readonly shellQueue: ShellQueue;
   // Made by the first debug_request: a kernel nobody debugs never loads the debugger's modules.
   private debugger: Debugger | undefined;
-  // The execute claimed from the shell queue and started while the one before was answered.
+  // The execute started before its busy was sent: at the head of serve(), or claimed from the shell queue
+  // while the one before was answered.
   private startedEarly: { message: Message; execute: StartedExecute } | undefined;
   private python!: PythonSession;
   private stopInterpreter!: () => Promise<void>;
@@ -359,6 +360,8 @@ export class Kernel {
       return;
     }
     await this.ready;
+    // An execute starts in the interpreter before its busy and execute_input are sent: it runs while they go out.
+    if (channel === 'shell' && this.startedEarly?.message !== message) this.startEarly(message);
     await this.publisher.status('busy', message);
     let replied = false;
     try {
@@ -438,20 +441,22 @@ export class Kernel {
   }
 
   // A pipelined execute waiting next in line starts in the interpreter now, while the reply and idle of
-  // the one just run go out; its own messages still come after them (Executor.start). Not past anything
-  // that must see the interpreter idle first: a switch a cell scheduled, a debug session's cell dump,
-  // a hand-off (the shell queue holds then).
+  // the one just run go out; its own messages still come after them (Executor.start).
   private startNextExecute(): void {
-    if (this.handingOff || this.envRequests.switchScheduled || this.debugger?.sessionOn) return;
-    let request: ExecuteRequest | undefined;
-    const message = this.shellQueue.claimNext((next) => {
-      if (next.header.msg_type !== 'execute_request') return false;
-      const parsed = parseExecuteRequest(next.content);
-      if (parsed.ok) request = parsed.value;
-      return parsed.ok;
-    });
-    if (!message || !request) return;
-    this.startedEarly = { message, execute: this.executor.start(this.python, request, message, this.cellName(request.code)) };
+    this.shellQueue.claimNext((next) => this.startEarly(next));
+  }
+
+  // Hands `message` to the interpreter if it is an execute that can start before its own busy and
+  // execute_input are out (the cell's messages are held until then). Not past anything that must see the
+  // interpreter idle first: a switch a cell scheduled, a debug session's cell dump, a hand-off (the shell
+  // queue holds then).
+  private startEarly(message: Message): boolean {
+    if (message.header.msg_type !== 'execute_request') return false;
+    if (this.handingOff || this.envRequests.switchScheduled || this.debugger?.sessionOn) return false;
+    const parsed = parseExecuteRequest(message.content);
+    if (!parsed.ok) return false;
+    this.startedEarly = { message, execute: this.executor.start(this.python, parsed.value, message, this.cellName(parsed.value.code)) };
+    return true;
   }
 
   // stop_on_error: the executes queued behind a failed one are answered "aborted", as ipykernel does.

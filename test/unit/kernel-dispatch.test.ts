@@ -117,6 +117,23 @@ describe('the shell queue', () => {
     expect(replies.map((r) => r.content.execution_count)).toEqual([1, 2]);
   });
 
+  test('an execute reaches the interpreter before its busy is sent, and is released after its execute_input', async () => {
+    const cell = deferred<unknown>();
+    let sentWhenStarted: string[] | undefined;
+    fake = await fakeKernel({ execute: () => {
+      sentWhenStarted = fake.transport.childrenOf(request);
+      return cell.promise;
+    } });
+    fake.transport.subscribe();
+    const request = fake.transport.deliver('shell', 'execute_request', executeRequest('1'));
+    await fake.transport.next('iopub', (m) => m.header.msg_type === 'execute_input');
+    expect(sentWhenStarted).toEqual([]);
+    expect(fake.python.requests.map((r) => r.released)).toEqual([true]);
+    cell.resolve({ status: 'ok', user_expressions: {} });
+    await fake.transport.next('iopub', idleAfter(request));
+    expect(fake.transport.childrenOf(request)).toEqual(['iopub:status:busy', 'iopub:execute_input', 'shell:execute_reply', 'iopub:status:idle']);
+  });
+
   test('the next queued execute starts as the one before ends; its own messages still follow that one\'s idle', async () => {
     const state = (message: Message): string => (typeof message.content.execution_state === 'string' ? message.content.execution_state : '');
     const first = deferred<unknown>();

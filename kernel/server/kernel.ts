@@ -5,7 +5,7 @@ import { EmbeddedPython } from '../interpreter/embedded-python';
 import { processAddon } from '../interpreter/process-addon';
 import { PythonInfo } from '../interpreter/python-info';
 import {
-  CommInfoReply, CommInfoRequest, CompleteReply, ConnectReply, Content, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
+  CommInfoReply, CommInfoRequest, CompleteReply, ConnectReply, Content, ExecuteRequest, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
   parseHistoryRequest, parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
 } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/header';
@@ -72,7 +72,7 @@ export class Kernel {
   private debugger: Debugger | undefined;
   // The execute started before its busy was sent: at the head of serve(), or claimed from the shell queue
   // while the one before was answered.
-  private startedEarly: { message: Message; execute: StartedExecute } | undefined;
+  private startedEarly: { message: Message; request: ExecuteRequest; execute: StartedExecute } | undefined;
   private python!: PythonSession;
   private stopInterpreter!: () => Promise<void>;
   private idleGc!: IdleCollector;
@@ -420,18 +420,22 @@ export class Kernel {
   }
 
   private execute(message: Message, respond: Respond): Promise<void> {
-    return this.withContent(message, respond, parseExecuteRequest, async (request) => {
-      const early = this.startedEarly?.message === message ? this.startedEarly.execute : undefined;
-      this.startedEarly = undefined;
-      const started = early ?? this.executor.start(this.python, request, message, this.cellName(request.code, await this.debugger?.cellFile(request.code)));
-      const reply = await this.executor.finish(started, request, message);
-      const stopping = reply.status === 'error' && request.stop_on_error && !request.silent;
-      // The reply is handed to zmq first: a next cell that ends the process (os._exit) must not take it along.
-      const replied = respond(reply);
-      if (!stopping) this.startNextExecute();
-      await replied;
-      if (stopping) await this.abortQueuedExecutes();
-    });
+    const early = this.startedEarly?.message === message ? this.startedEarly : undefined;
+    this.startedEarly = undefined;
+    // A cell started early was parsed then; its content is not parsed twice.
+    if (early) return this.runExecute(message, respond, early.request, early.execute);
+    return this.withContent(message, respond, parseExecuteRequest, async (request) =>
+      this.runExecute(message, respond, request, this.executor.start(this.python, request, message, this.cellName(request.code, await this.debugger?.cellFile(request.code)))));
+  }
+
+  private async runExecute(message: Message, respond: Respond, request: ExecuteRequest, started: StartedExecute): Promise<void> {
+    const reply = await this.executor.finish(started, request, message);
+    const stopping = reply.status === 'error' && request.stop_on_error && !request.silent;
+    // The reply is handed to zmq first: a next cell that ends the process (os._exit) must not take it along.
+    const replied = respond(reply);
+    if (!stopping) this.startNextExecute();
+    await replied;
+    if (stopping) await this.abortQueuedExecutes();
   }
 
   // `dumped`: the debugger's file for the cell while a session is on. Hashed once: by the dump while
@@ -455,7 +459,7 @@ export class Kernel {
     if (this.handingOff || this.envRequests.switchScheduled || this.debugger?.sessionOn) return false;
     const parsed = parseExecuteRequest(message.content);
     if (!parsed.ok) return false;
-    this.startedEarly = { message, execute: this.executor.start(this.python, parsed.value, message, this.cellName(parsed.value.code)) };
+    this.startedEarly = { message, request: parsed.value, execute: this.executor.start(this.python, parsed.value, message, this.cellName(parsed.value.code)) };
     return true;
   }
 

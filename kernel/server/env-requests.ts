@@ -81,8 +81,16 @@ export class EnvRequests {
     const type = message.header.msg_type;
     const parsed = type === 'comm_open' ? parseCommOpen(message.content) : parseCommMessage(message.content);
     if (!parsed.ok) {
-      log(`dropped a bad ${type} for ${ENV_COMM_TARGET}: ${parsed.error}`);
-      return;
+      log(`bad ${type} for ${ENV_COMM_TARGET}: ${parsed.error}`);
+      // A comm that can be named gets its answer (the frontend waits on it); only a comm_close needs none.
+      const commId: unknown = message.content.comm_id;
+      if (typeof commId !== 'string') return;
+      if (type === 'comm_close') {
+        this.open.delete(commId);
+        return;
+      }
+      this.open.add(commId);
+      return this.send(commId, { reply: 'error', id: null, ok: false, error: { code: 'bad_request', message: parsed.error } }, message.header);
     }
     const { comm_id: commId, data } = parsed.value;
     if (type === 'comm_close') {

@@ -38,6 +38,7 @@ import { errorMessage } from '../common/error-message';
 
 const IMPLEMENTATION_VERSION: string = (require('../../package.json') as { version: string }).version;
 const STOP_TIMEOUT_MS = 3000;
+const END_OF_INPUT = '\x04'; // the line consoles send for Ctrl-D: input() raises EOFError (pyswitch/_stdin.py)
 const PEER_RECONNECT_MS = 10_000; // frontends reconnect within ~100 ms (zmq's reconnect interval)
 
 // A handler answers through `respond`, and may go on working after the reply is out.
@@ -84,7 +85,7 @@ export class Kernel {
   private stopping = false;
   // From the start of a re-exec's hand-off: control requests wait for the next image, which answers them.
   private handingOff = false;
-  private inputAsked = false; // an input_request is out and no input_reply has answered it yet
+  private inputAsked: Message | undefined; // the request whose input_request is out, until an input_reply answers it
   private readonly heldControl: Message[] = [];
   // Interrupts carried over from the previous image: the cell they were meant for went with it.
   private readonly carriedInterrupts = new Set<string>();
@@ -491,7 +492,7 @@ export class Kernel {
   }
 
   private async askInput(parent: Message, prompt: string, password: boolean): Promise<void> {
-    this.inputAsked = true;
+    this.inputAsked = parent;
     await this.sockets.send('stdin', this.session.frames('input_request', { prompt, password }, parent, { identities: parent.identities }));
   }
 
@@ -505,15 +506,24 @@ export class Kernel {
       return;
     }
     const parsed = parseInputReply(message.content);
-    if (!parsed.ok) logLimited('rejected messages', `bad input_reply: ${parsed.error}`);
-    else if (!this.python) logLimited('rejected messages', 'dropped an input_reply that came before the interpreter was ready');
+    const asking = this.inputAsked;
+    if (!this.python) logLimited('rejected messages', 'dropped an input_reply that came before the interpreter was ready');
     // A reply nobody asked for (sent early, or twice) must not answer a later input(): as ipykernel, which
     // flushes its stdin socket before each input_request. jupyter_client sends replies without a parent,
     // so they are told apart by whether an input_request is out.
-    else if (!this.inputAsked) logLimited('rejected messages', 'dropped an input_reply that answers no input_request');
+    else if (!asking) logLimited('rejected messages', `dropped an input_reply that answers no input_request${parsed.ok ? '' : ` (${parsed.error})`}`);
     else {
-      this.inputAsked = false;
-      this.python.answerInput(parsed.value.value);
+      this.inputAsked = undefined;
+      if (parsed.ok) {
+        this.python.answerInput(parsed.value.value);
+        return;
+      }
+      // The frontend has answered, with no line in it: the cell is told why, and input() ends as at Ctrl-D
+      // (EOFError) rather than wait for a reply that will not come. The note is queued first, so it comes first.
+      logLimited('rejected messages', `bad input_reply: ${parsed.error}`);
+      const note = `pyswitch: the frontend's input_reply is malformed (${parsed.error}); input() ends as at end of input\n`;
+      this.publisher.publish('stream', { name: 'stderr', text: note }, asking).catch((error: unknown) => log(`the note on a bad input_reply was not sent: ${errorMessage(error)}`));
+      this.python.answerInput(END_OF_INPUT);
     }
   }
 

@@ -158,6 +158,45 @@ describe('no bad message can end the process (item 4)', () => {
   });
 });
 
+describe('a bad message that names what waits on it is answered (item 4)', () => {
+  test('a cell holding a lone surrogate fails as that cell, shown as any error is, without the kernel in it', async () => {
+    // JSON's "\ud800" decodes to a str no compile takes (JSON.stringify writes a lone surrogate so).
+    const { reply, iopub } = await kernel.client.execute("s = '\ud800'", { timeoutMs: 10_000 });
+    expect(reply.content).toMatchObject({ status: 'error', ename: 'UnicodeEncodeError' });
+    const errors = iopub.filter((m) => m.header.msg_type === 'error');
+    expect(errors.map((m) => m.content.traceback)).toEqual([reply.content.traceback]);
+    expect((reply.content.traceback as string[]).join('\n')).not.toMatch(/pyswitch|_kernel\.py/);
+    expect(streamText(iopub, 'stderr')).toBe(''); // no warning of an unawaited coroutine
+    await expectHealthy(kernel, baseline);
+  });
+
+  test('comm data that is not an object, to the pyswitch.env comm, gets a bad_request reply', async () => {
+    const request = await kernel.client.send('shell', 'comm_msg', { comm_id: comm.commId, data: ['switch'] });
+    const iopub = await request.untilIdle(5000);
+    request.dispose();
+    const replies = iopub.filter((m) => m.header.msg_type === 'comm_msg' && m.content.comm_id === comm.commId);
+    expect(replies.map((m) => m.content.data)).toEqual([
+      { reply: 'error', id: null, ok: false, error: { code: 'bad_request', message: expect.stringMatching(/"data" must be an object/) as unknown } },
+    ]);
+    await expectHealthy(kernel, baseline);
+  });
+
+  test('an input_reply whose value is not a string ends input() as at end of input, and says why', async () => {
+    kernel.client.onInputRequest(async (_, message) => {
+      await kernel.client.sendFrames('stdin', signedFrames(signer(), { header: header('input_reply'), parent: message.header, content: { value: 5 } }));
+      return null;
+    });
+    try {
+      const { reply, iopub } = await kernel.client.execute('input("? ")', { allowStdin: true, timeoutMs: 10_000 });
+      expect(reply.content).toMatchObject({ status: 'error', ename: 'EOFError' });
+      expect(streamText(iopub, 'stderr')).toMatch(/input_reply is malformed \("value" must be a string, not number\)/);
+    } finally {
+      kernel.client.onInputRequest(undefined);
+    }
+    await expectHealthy(kernel, baseline);
+  });
+});
+
 describe('bounded work (items 9, 10)', () => {
   test('a history search with 12 stars against a 60-character input is answered at once (no ReDoS)', async () => {
     await kernel.client.execute(`x = "${'a'.repeat(55)}"`);

@@ -2,13 +2,23 @@
 // across sessions, range within one. Past sessions come from the history file (history-file.ts);
 // this process is the newest session. Outputs are not stored (IPython's default too): with
 // output=true each input comes as [input, null].
-import { HistoryRequest } from '../protocol/messages';
-import { Glob } from './glob';
+import { Content, HistoryRequest, ParseResult, parseHistoryRequest } from '../protocol/messages';
+import { Glob, MAX_GLOB_LENGTH } from './glob';
 import { HistoryFile, MEMORY_BYTES, historyFilePath, StoredInput } from './history-file';
 
 const ENTRY_OVERHEAD = 40; // what an entry costs beyond its input's characters, roughly
 
 export type HistoryEntry = [session: number, line: number, input: string | [input: string, output: null]];
+
+// A history_request as the protocol reads it, with a search pattern the kernel can match: a longer one
+// is the request's fault (BadRequest), not the kernel's.
+export function parseHistoryQuery(content: Content): ParseResult<HistoryRequest> {
+  const parsed = parseHistoryRequest(content);
+  if (parsed.ok && parsed.value.hist_access_type === 'search' && Array.from(parsed.value.pattern).length > MAX_GLOB_LENGTH) {
+    return { ok: false, error: `"pattern" must be at most ${MAX_GLOB_LENGTH} characters` };
+  }
+  return parsed;
+}
 
 export class History {
   private entries: StoredInput[] = []; // ordered by session and line; the oldest go past MEMORY_BYTES

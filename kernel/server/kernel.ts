@@ -6,7 +6,7 @@ import { processAddon } from '../interpreter/process-addon';
 import { PythonInfo } from '../interpreter/python-info';
 import {
   CommInfoReply, CommInfoRequest, CompleteReply, ConnectReply, Content, ExecuteRequest, InspectReply, KernelInfoReply, parseCommInfoRequest, parseCompleteRequest, parseExecuteRequest,
-  parseHistoryRequest, parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
+  parseInputReply, parseInspectRequest, parseIsCompleteRequest, parseShutdownRequest, ParseResult,
 } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/header';
 import { ENV_COMM_TARGET } from '../protocol/env-messages';
@@ -26,7 +26,7 @@ import type { Restarted } from './restart-environment';
 import { forgetRestartState, writeRestartState } from './restart-state';
 import { CellFiles } from './debug-cells';
 import { CellName, Executor, StartedExecute } from './execute';
-import { History } from './history';
+import { History, parseHistoryQuery } from './history';
 import { IdleCollector, fullGc } from './idle-gc';
 import { KernelLimits, kernelLimits } from './limits';
 import { log, logLimited } from '../common/log';
@@ -341,7 +341,7 @@ export class Kernel {
       inspect_request: (m, respond) =>
         this.withContent(m, respond, parseInspectRequest, async (c) => respond(await this.python.request<InspectReply>('inspect', c, m))),
       history_request: (m, respond) =>
-        this.withContent(m, respond, parseHistoryRequest, async (c) => respond({ status: 'ok', history: await this.history.query(c) })),
+        this.withContent(m, respond, parseHistoryQuery, async (c) => respond({ status: 'ok', history: await this.history.query(c) })),
       comm_info_request: (m, respond) =>
         this.withContent(m, respond, parseCommInfoRequest, async (c) => respond(await this.commInfo(c, m))),
       // No reply: comm messages are one-way (busy and idle still frame their handling, as in ipykernel).

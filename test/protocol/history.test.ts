@@ -87,6 +87,13 @@ describe('history_request', () => {
     expect(await inputs({ pattern: 'a' })).toEqual([]); // the whole input must match
   });
 
+  it('search: a pattern past 1000 characters is a bad request, and the next search is answered', async () => {
+    const client = current();
+    const reply = await client.request('shell', 'history_request', { hist_access_type: 'search', pattern: '*'.repeat(1001) });
+    expect(reply.content).toMatchObject({ status: 'error', ename: 'BadRequest', evalue: '"pattern" must be at most 1000 characters' });
+    expect((await history(client, { hist_access_type: 'search', pattern: '*'.repeat(1000) })).length).toBeGreaterThan(0);
+  });
+
   it('a restarted kernel is a new session that still has the earlier ones', async () => {
     const client = await restart();
     await runAll(client, ['c = 3']);

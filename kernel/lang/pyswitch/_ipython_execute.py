@@ -19,13 +19,10 @@ def execute(request):
     if store_history:
         _align_input_history(shell)
     if _lifecycle.take_held_interrupt():
-        return _failed_before_running(shell, KeyboardInterrupt())
+        return _interrupted_before_running(shell)
     _stdin.allowed = bool(request.get("allow_stdin", False))
     _event_loop.make_current()
     code = request.get("code", "")
-    unencodable = _unencodable(code)
-    if unencodable is not None:
-        return _failed_before_running(shell, unencodable)
     shell.compile.cell_filename = request.get("cell_file")
     shell.compile.cell_code = code
     try:
@@ -54,21 +51,9 @@ def execute(request):
     return reply
 
 
-def _unencodable(code):
-    # A lone surrogate (JSON's "\ud800") reaches the cell intact, and no compile takes it; IPython's
-    # run_cell would raise it from inside, past its traceback display, leaving a coroutine unawaited.
-    if code.isascii():
-        return None
-    try:
-        code.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return exc
-    return None
-
-
-def _failed_before_running(shell, error):
-    shell.showtraceback((type(error), error, None))
-    return {"status": "error", "ename": type(error).__name__, "evalue": _safe_str(error),
+def _interrupted_before_running(shell):
+    shell.showtraceback((KeyboardInterrupt, KeyboardInterrupt(), None))
+    return {"status": "error", "ename": "KeyboardInterrupt", "evalue": "",
             "traceback": shell._last_traceback or [], "user_expressions": {}, "payload": []}
 
 

@@ -89,6 +89,16 @@ class ZMQInteractiveShell(InteractiveShell):
         self._last_traceback = None
         return super().run_cell(*args, **kwargs)
 
+    def should_run_async(self, raw_cell, **kwargs):
+        # Its compile only tells whether the cell awaits, and it lets out every error but a
+        # SyntaxError: a lone surrogate, a NUL byte (a ValueError on Debian's 3.11.2), nesting too deep.
+        # run_cell then fails with its coroutine never awaited; the cell's own compile, next, shows
+        # such an error as the cell's.
+        try:
+            return super().should_run_async(raw_cell, **kwargs)
+        except Exception:
+            return False
+
     def _get_exc_info(self, exc_tuple=None):
         # Every traceback IPython shows or keeps goes through here: the kernel's own frames
         # (this shell's overrides, input(), the display hook) are no part of the user's error.

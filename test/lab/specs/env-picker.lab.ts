@@ -49,15 +49,17 @@ afterAll(async () => {
   await stopLabFixture(fx);
 });
 
-// Clicks the picker's option for `root` as a user would. Found and clicked in one step in the page: the
-// picker draws its list again when the discovery it starts on opening answers, which would detach an
-// element looked up a moment before. A pick made before that redraw stays picked.
+// Clicks the picker's option for `root` as a user would. Found and clicked in one evaluation in the page:
+// the picker draws its list again when the discovery it starts on opening answers, which would detach an
+// element looked up a moment before (page.$eval is two round trips, a lookup then the call: a redraw
+// between them had the click land on a detached option, seen in CI on 2026-12-04). A pick made before
+// that redraw stays picked.
 async function pickOption(root: string): Promise<void> {
   // One picker only: the previous one's dialog may still be in the page as this one opens, and a click
   // on its option would pick nothing here.
   await page.waitForFunction(() => document.querySelectorAll('.pyswitch-env-path').length === 1, { timeout: 10_000 });
   await page.waitForSelector(`${OPTION}[data-root="${root}"]`);
-  await page.$eval(`${OPTION}[data-root="${root}"]`, (el) => (el as HTMLElement).click());
+  await page.evaluate((selector) => (document.querySelector(selector) as HTMLElement).click(), `${OPTION}[data-root="${root}"]`);
   await page.waitForFunction((root) => (document.querySelector('.pyswitch-env-path') as HTMLInputElement | null)?.value === root &&
     document.querySelector(`.pyswitch-env-option.jp-mod-selected[data-root="${root}"]`) !== null, { timeout: 10_000 }, root);
 }

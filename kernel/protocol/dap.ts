@@ -98,3 +98,104 @@ function checkMessage(value: unknown): DapMessage {
   if (typeof message.body !== 'object' || message.body === null) message.body = {};
   return message as unknown as DapMessage;
 }
+
+// The argument types of the requests the kernel passes to the adapter (the DAP specification's). pydevd
+// reads them unchecked on its one reader thread, and a wrong type there (a path that is a number or holds
+// a NUL, `levels: "x"`, `frameId: null`) ends that thread: every later request, and a stopped cell, would
+// wait for an answer that never comes (docs/debugger.md, fact 20). So a request that does not fit is
+// refused before it goes.
+type Scalar = 'int' | 'count' | 'string' | 'path' | 'boolean' | 'object';
+type Kind = Scalar | Shape | readonly [Kind];
+class Optional {
+  constructor(readonly kind: Kind) {}
+}
+interface Shape {
+  readonly [field: string]: Kind | Optional;
+}
+const opt = (kind: Kind): Optional => new Optional(kind);
+
+const SOURCE: Shape = { path: opt('path'), name: opt('string'), sourceReference: opt('int') };
+const THREAD: Shape = { threadId: 'int' };
+const FORMAT = opt('object');
+const ARGUMENTS: Readonly<Record<string, Shape>> = {
+  setBreakpoints: {
+    source: SOURCE, lines: opt(['int']), sourceModified: opt('boolean'),
+    breakpoints: opt([{ line: 'int', column: opt('int'), condition: opt('string'), hitCondition: opt('string'), logMessage: opt('string') }]),
+  },
+  setExceptionBreakpoints: { filters: ['string'], filterOptions: opt([{ filterId: 'string', condition: opt('string') }]), exceptionOptions: opt(['object']) },
+  setFunctionBreakpoints: { breakpoints: [{ name: 'string', condition: opt('string'), hitCondition: opt('string') }] },
+  stackTrace: { threadId: 'int', startFrame: opt('count'), levels: opt('count'), format: FORMAT },
+  scopes: { frameId: 'int' },
+  variables: { variablesReference: 'int', filter: opt('string'), start: opt('count'), count: opt('count'), format: FORMAT },
+  setVariable: { variablesReference: 'int', name: 'string', value: 'string', format: FORMAT },
+  evaluate: { expression: 'string', frameId: opt('int'), context: opt('string'), format: FORMAT },
+  setExpression: { expression: 'string', value: 'string', frameId: opt('int'), format: FORMAT },
+  continue: { ...THREAD, singleThread: opt('boolean') },
+  next: { ...THREAD, singleThread: opt('boolean'), granularity: opt('string') },
+  stepIn: { ...THREAD, singleThread: opt('boolean'), targetId: opt('int'), granularity: opt('string') },
+  stepOut: { ...THREAD, singleThread: opt('boolean'), granularity: opt('string') },
+  pause: THREAD,
+  exceptionInfo: THREAD,
+  completions: { text: 'string', column: 'int', line: opt('int'), frameId: opt('int') },
+  gotoTargets: { source: SOURCE, line: 'int', column: opt('int') },
+  goto: { threadId: 'int', targetId: 'int' },
+  stepInTargets: { frameId: 'int' },
+};
+
+// What is wrong with a request's arguments, or null when they fit (or the command is not one checked).
+export function dapArgumentsError(command: string, args: Content): string | null {
+  const shape = Object.prototype.hasOwnProperty.call(ARGUMENTS, command) ? ARGUMENTS[command] : undefined;
+  return shape ? mismatch(args, shape, 'arguments') : null;
+}
+
+function mismatch(value: unknown, kind: Kind, where: string): string | null {
+  if (Array.isArray(kind)) {
+    if (!Array.isArray(value)) return `"${where}" must be an array`;
+    for (let i = 0; i < value.length; i += 1) {
+      const wrong = mismatch(value[i], (kind as readonly [Kind])[0], `${where}[${i}]`);
+      if (wrong) return wrong;
+    }
+    return null;
+  }
+  if (typeof kind === 'object') {
+    if (!isObject(value)) return `"${where}" must be an object`;
+    for (const [field, spec] of Object.entries(kind as Shape)) {
+      const optional = spec instanceof Optional;
+      const fieldValue = value[field];
+      if (fieldValue === undefined || (optional && fieldValue === null)) {
+        if (!optional) return `"${where}.${field}" is required`;
+        continue;
+      }
+      const wrong = mismatch(fieldValue, optional ? spec.kind : spec, `${where}.${field}`);
+      if (wrong) return wrong;
+    }
+    return null;
+  }
+  return scalarFits(value, kind) ? null : `"${where}" must be ${SCALAR_NAMES[kind]}`;
+}
+
+const SCALAR_NAMES: Record<Scalar, string> = {
+  int: 'an integer', count: 'a non-negative integer', string: 'a string', path: 'a path (a string without NUL)',
+  boolean: 'a boolean', object: 'an object',
+};
+
+function scalarFits(value: unknown, kind: Scalar): boolean {
+  switch (kind) {
+    case 'int':
+      return Number.isSafeInteger(value);
+    case 'count':
+      return Number.isSafeInteger(value) && (value as number) >= 0;
+    case 'string':
+      return typeof value === 'string';
+    case 'path':
+      return typeof value === 'string' && !value.includes('\0');
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return isObject(value);
+  }
+}
+
+function isObject(value: unknown): value is Content {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

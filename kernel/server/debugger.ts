@@ -10,7 +10,7 @@ import * as fs from 'fs';
 
 import { EnvError } from '../envs';
 import { Content } from '../protocol/fields';
-import { DapEvent, DapRequest, DapResponse, parseDapRequest, refuse, respond } from '../protocol/dap';
+import { DapEvent, DapRequest, DapResponse, dapArgumentsError, parseDapRequest, refuse, respond } from '../protocol/dap';
 import { Message } from '../protocol/wire';
 import { DapConnection } from '../transport/dap-connection';
 import { CellFiles, HASH_METHOD, HASH_SEED, TMP_FILE_SUFFIX } from './debug-cells';
@@ -157,6 +157,8 @@ export class Debugger {
         return this.copyToGlobals(connection, request);
     }
     if (!FORWARDED.has(request.command)) return refuse(request, `the ${request.command} request is not supported`);
+    const wrong = dapArgumentsError(request.command, args);
+    if (wrong) return refuse(request, `bad ${request.command} request: ${wrong}`);
     const response = await this.forward(connection, request);
     if (request.command === 'setBreakpoints' && response.success) this.recordBreakpoints(args);
     return response;

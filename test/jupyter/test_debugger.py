@@ -267,6 +267,20 @@ def test_control_heartbeat_and_stdin_answer_while_stopped_and_interrupt_ends_the
     run_through_breakpoint(dap, code, 2)
 
 
+def test_a_bad_request_while_stopped_leaves_the_session_and_the_next_cells_whole(plain):
+    _, kc = plain
+    dap = DapClient(kc)
+    dap.start()
+    msg_id, thread, _ = run_to_breakpoint(dap, CELL, 2)
+    refused = dap.request("stackTrace", {"threadId": thread, "startFrame": -3, "levels": "x"}, timeout=10)
+    assert refused["success"] is False and "startFrame" in refused["message"], refused
+    continue_to_the_end(dap, msg_id, thread)
+    assert stream_text(dap.outputs_of(msg_id)) == "result 42\n"
+    reply, outputs = execute(kc, "print('next', y)", timeout=10)
+    assert reply["content"]["status"] == "ok" and stream_text(outputs) == "next 42\n"
+    dap.ok("disconnect", {"restart": False, "terminateDebuggee": False})
+
+
 def test_disconnect_while_stopped_lets_the_cell_finish(plain):
     _, kc = plain
     dap = DapClient(kc)
@@ -313,6 +327,17 @@ def test_bad_debug_requests_get_replies_that_say_why(plain):
     ]:
         response = dap.request(command, arguments)
         assert response["success"] is False and words in response["message"], response
+    # Arguments of the wrong type reach no adapter: pydevd's reader thread ended on each of these, and
+    # every later request, and a stopped cell, waited the 60 s of the kernel's bound.
+    for command, arguments, words in [
+        ("setBreakpoints", {"source": {"path": "/tmp/a\x00b.py"}, "breakpoints": [{"line": 3}]}, "source.path"),
+        ("setBreakpoints", {"source": {"path": 42}, "breakpoints": [{"line": 3}]}, "source.path"),
+        ("setBreakpoints", {"source": {"path": "/tmp/x.py"}, "breakpoints": "x"}, "breakpoints"),
+        ("scopes", {"frameId": None}, "frameId"),
+    ]:
+        response = dap.request(command, arguments, timeout=10)
+        assert response["success"] is False and words in response["message"], response
+        assert dap.request("threads", timeout=10)["success"] is True
     # A content that is no DAP request at all still gets a debug_reply.
     from kernel_helpers import send_control
     reply = wait_reply(kc, send_control(kc, "debug_request", {"command": 5}), REPLY_TIMEOUT, channel="control")

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 // The debugger's pieces that need no kernel: DAP framing, and the cell file names JupyterLab computes.
-import { DapDecoder, encodeDap, parseDapRequest } from '../../kernel/protocol/dap';
+import { DapDecoder, dapArgumentsError, encodeDap, parseDapRequest } from '../../kernel/protocol/dap';
 import { CellFiles, HASH_SEED, murmur2 } from '../../kernel/server/debug-cells';
 
 describe('DAP framing', () => {
@@ -28,6 +28,31 @@ describe('DAP framing', () => {
     });
     expect(parseDapRequest({ seq: 'x', command: 'next' })).toEqual({ ok: false, error: '"seq" must be a number, not string' });
     expect(parseDapRequest({ seq: 1 })).toEqual({ ok: false, error: '"command" is required' });
+  });
+
+  // The arguments that ended pydevd's reader thread when they reached it (docs/debugger.md), and what fits.
+  it.each([
+    ['setBreakpoints', { source: { path: '/tmp/a\0b.py' }, breakpoints: [{ line: 3 }] }, '"arguments.source.path" must be a path (a string without NUL)'],
+    ['setBreakpoints', { source: { path: 42 } }, '"arguments.source.path" must be a path (a string without NUL)'],
+    ['setBreakpoints', { source: { path: '/x.py' }, breakpoints: 'x' }, '"arguments.breakpoints" must be an array'],
+    ['setBreakpoints', { source: { path: '/x.py' }, breakpoints: [{ line: 2 }, { line: '3' }] }, '"arguments.breakpoints[1].line" must be an integer'],
+    ['scopes', { frameId: null }, '"arguments.frameId" must be an integer'],
+    ['stackTrace', { threadId: 1, startFrame: -3, levels: 'x' }, '"arguments.startFrame" must be a non-negative integer'],
+    ['variables', {}, '"arguments.variablesReference" is required'],
+  ])('refuses %s with %j before it reaches the adapter', (command, args, error) => {
+    expect(dapArgumentsError(command, args)).toBe(error);
+  });
+
+  it.each([
+    ['setBreakpoints', { source: { path: '/x.py' }, breakpoints: [{ line: 2, condition: 'x > 1' }], sourceModified: false }],
+    ['setBreakpoints', { source: { path: '/x.py' }, breakpoints: [] }],
+    ['stackTrace', { threadId: 1 }],
+    ['stackTrace', { threadId: 1, startFrame: 0, levels: 20, format: null }],
+    ['evaluate', { expression: 'x', context: 'repl' }],
+    ['continue', { threadId: 1 }],
+    ['attach', { justMyCode: 'whatever' }], // not checked: the kernel adds its own fields
+  ])('passes %s with %j as it is', (command, args) => {
+    expect(dapArgumentsError(command, args)).toBeNull();
   });
 });
 

@@ -243,8 +243,12 @@ std::string bind_host_services(HostServices* services) {
 }
 
 void enter_request(uint64_t job) {
-  PyRef module(PyImport_ImportModule(kModuleName));
-  HostState* state = module ? state_of(module.get()) : nullptr;
+  // Looked up in sys.modules, not imported: an import goes through builtins.__import__, which a cell may
+  // have replaced, and the output of every later request would then lose its request.
+  PyObject* module = PyDict_GetItemString(PyImport_GetModuleDict(), kModuleName);  // borrowed
+  // Only the kernel's own module has this state: sys.modules may hold anything under its name.
+  bool ours = module && PyModule_Check(module) && PyModule_GetDef(module) == &host_module_def;
+  HostState* state = ours ? state_of(module) : nullptr;
   PyRef id(state && state->job_var ? PyLong_FromUnsignedLongLong(job) : nullptr);
   PyRef token(id ? PyContextVar_Set(state->job_var, id.get()) : nullptr);
   if (!token) PyErr_Clear();  // output then goes to the running request, as without the variable

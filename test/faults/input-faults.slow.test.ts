@@ -203,6 +203,35 @@ describe('a bad message that names what waits on it is answered (item 4)', () =>
   });
 });
 
+describe('a cell that breaks the interpreter for the kernel (item 4)', () => {
+  const BREAK = "import builtins\n_imp = builtins.__import__\ndef refuse(*a, **k): raise ImportError('no imports')\nbuiltins.__import__ = refuse";
+
+  async function cellsRunAndOutputReachesThem(client: KernelClient): Promise<void> {
+    expect((await client.execute(BREAK)).reply.content.status).toBe('ok');
+    const broken = await client.execute("print('p', 2 + 2)\n2 + 2");
+    expect(broken.reply.content.status).toBe('ok');
+    // Attributed to its own cell: the native side found each request's context by an import before.
+    expect(streamText(broken.iopub, 'stdout')).toBe('p 4\n');
+    expect(broken.iopub.filter((m) => m.header.msg_type === 'execute_result').map((m) => m.content.data)).toEqual([{ 'text/plain': '4' }]);
+    expect((await client.execute("builtins.__import__ = _imp\nimport json\nprint(json.dumps(1))")).iopub
+      .filter((m) => m.header.msg_type === 'stream').map((m) => m.content.text)).toEqual(['1\n']);
+  }
+
+  test('builtins.__import__ replaced by one that raises, in IPython mode: later cells run and show their output, and one puts it back', async () => {
+    await cellsRunAndOutputReachesThem(kernel.client);
+    await expectHealthy(kernel, baseline);
+  });
+
+  test('the same in plain mode', async () => {
+    const plain = await TestKernel.start({ PYSWITCH_IPYTHON: '0' });
+    try {
+      await cellsRunAndOutputReachesThem(plain.client);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
 describe('bounded work (items 9, 10)', () => {
   test('a history search with 12 stars against a 60-character input is answered at once (no ReDoS)', async () => {
     await kernel.client.execute(`x = "${'a'.repeat(55)}"`);

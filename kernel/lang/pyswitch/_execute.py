@@ -1,5 +1,7 @@
 """execute requests: compile and run a cell in __main__, then evaluate user_expressions."""
 import __future__
+import ast
+import linecache
 import sys
 
 import _pyswitch_host
@@ -55,7 +57,6 @@ def run_cell(source, filename, namespace, display_last):
     Like the REPL, a trailing expression statement goes through sys.displayhook.
     """
     global _future_flags
-    import ast
     _register_source(source, filename)
     flags = _future_flags | getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)  # 3.8+
     try:
@@ -89,7 +90,6 @@ def _input_filename():
 
 
 def _register_source(source, filename):
-    import linecache
     # mtime None: linecache.checkcache() keeps the entry although no such file exists.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
 

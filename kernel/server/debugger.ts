@@ -341,7 +341,13 @@ export class Debugger {
   private async evaluate(connection: DapConnection, expression: string, frameId: number): Promise<Content> {
     const reply = await connection.request('evaluate', { expression, frameId, context: 'clipboard' });
     if (!reply.success) throw new Error(reply.message ?? 'evaluate failed');
-    return JSON.parse(String(reply.body.result)) as Content;
+    const result = String(reply.body.result);
+    try {
+      return JSON.parse(result) as Content;
+    } catch {
+      // The evaluation itself failed (a name not defined in that frame): pydevd gives the error's repr.
+      throw new Error(result);
+    }
   }
 
   private async richInspect(connection: DapConnection, request: DapRequest, parent: Message): Promise<DapResponse> {

@@ -271,9 +271,13 @@ def test_a_bad_request_while_stopped_leaves_the_session_and_the_next_cells_whole
     _, kc = plain
     dap = DapClient(kc)
     dap.start()
-    msg_id, thread, _ = run_to_breakpoint(dap, CELL, 2)
+    msg_id, thread, top = run_to_breakpoint(dap, CELL, 2)
     refused = dap.request("stackTrace", {"threadId": thread, "startFrame": -3, "levels": "x"}, timeout=10)
     assert refused["success"] is False and "startFrame" in refused["message"], refused
+    # A name the frame does not have: the frame's NameError, not a parse error of the kernel's.
+    missing = dap.request("copyToGlobals", {"srcVariableName": "never_defined", "dstVariableName": "copy",
+                                            "srcFrameId": top["id"]}, timeout=10)
+    assert missing["success"] is False and "NameError" in missing["message"], missing
     continue_to_the_end(dap, msg_id, thread)
     assert stream_text(dap.outputs_of(msg_id)) == "result 42\n"
     reply, outputs = execute(kc, "print('next', y)", timeout=10)

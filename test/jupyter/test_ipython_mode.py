@@ -161,6 +161,15 @@ def test_set_next_input_payload(kc):
     assert content["payload"] == [{"source": "set_next_input", "text": "print(1)", "replace": False}]
 
 
+def test_exit_asks_the_frontend_and_takes_keep_kernel_as_ipykernel_does(kc):
+    # The kernel itself keeps running (ipykernel's ends): the payload tells the frontend what was asked.
+    for code, keep in [("exit()", False), ("quit()", False), ("exit(keep_kernel=True)", True), ("exit(True)", True),
+                       ("exit", False)]:
+        content, _ = run(kc, code)
+        assert content["payload"] == [{"source": "ask_exit", "keepkernel": keep}], code
+    assert run(kc, "1")[0]["status"] == "ok"
+
+
 def test_user_expressions_through_ipython(kc):
     content, _ = run(kc, "x = 20", user_expressions={"double": "x * 2", "bad": "1 / 0"})
     expressions = content["user_expressions"]

@@ -11,10 +11,11 @@ from . import _deferred_imports
 _deferred_imports.import_ipython()
 
 from IPython.core import page, payloadpage
+from IPython.core.autocall import ExitAutocall
 from IPython.core.compilerop import CachingCompiler
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from traitlets import Type
+from traitlets import Type, default
 from traitlets.config import Config
 
 from . import (_event_loop, _formatter_calls, _frame_modules, _highlight_cache, _import_hooks, _magics,
@@ -48,6 +49,15 @@ class CellCompiler(CachingCompiler):
         return filename in getattr(self, "_filename_map", ())
 
 
+class KernelExit(ExitAutocall):
+    """exit() and quit() as ipykernel takes them: exit(keep_kernel=True) asks the frontend to end
+    its session and leave the kernel running."""
+
+    def __call__(self, keep_kernel=False):
+        self._ip.keepkernel_on_exit = bool(keep_kernel)
+        self._ip.ask_exit()
+
+
 class ZMQInteractiveShell(InteractiveShell):
     """The kernel's shell. It bears ipykernel's class name because libraries tell a notebook
     from a terminal by get_ipython().__class__.__name__."""
@@ -58,6 +68,11 @@ class ZMQInteractiveShell(InteractiveShell):
 
     # The structured traceback of the cell's error, for the execute reply (ipykernel's name).
     _last_traceback = None
+    keepkernel_on_exit = False  # what the last exit() asked for (ipykernel's name)
+
+    @default("exiter")
+    def _kernel_exiter(self):
+        return KernelExit(self)
 
     def init_environment(self):
         # As ipykernel: no terminal to page in, so pagers print; coloured `ls` on BSDs.
@@ -116,7 +131,7 @@ class ZMQInteractiveShell(InteractiveShell):
 
     def ask_exit(self):
         # exit() / quit(): frontends that honour the payload (jupyter console) end the session.
-        self.payload_manager.write_payload({"source": "ask_exit", "keepkernel": False})
+        self.payload_manager.write_payload({"source": "ask_exit", "keepkernel": self.keepkernel_on_exit})
 
 
 def _refuse_event_loop(gui):

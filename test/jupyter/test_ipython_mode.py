@@ -170,6 +170,17 @@ def test_exit_asks_the_frontend_and_takes_keep_kernel_as_ipykernel_does(kc):
     assert run(kc, "1")[0]["status"] == "ok"
 
 
+def test_ipythons_dict_key_completion_and_a_long_line_without_a_bracket(kc):
+    # IPython's dict-key matcher finds a structured array's fields, which the live objects do not.
+    run(kc, "import numpy as np\nfields = np.zeros(2, dtype=[('xfield', int)])")
+    reply = wait_reply(kc, kc.complete("fields['xf", 10), TIMEOUT)["content"]
+    assert reply["matches"] == ["xfield"], reply
+    # Its regex is quadratic in the line: an unterminated string of 100k characters took minutes.
+    code = "'" + "a" * 100_000
+    reply = wait_reply(kc, kc.complete(code, len(code)), TIMEOUT)["content"]
+    assert reply["status"] == "ok" and reply["matches"] == []
+
+
 def test_user_expressions_through_ipython(kc):
     content, _ = run(kc, "x = 20", user_expressions={"double": "x * 2", "bad": "1 / 0"})
     expressions = content["user_expressions"]

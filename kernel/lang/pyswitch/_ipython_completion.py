@@ -23,11 +23,28 @@ def complete(request):
 def _ipython_matches(code, cursor):
     try:
         with provisionalcompleter():
-            found = list(_ipython_shell.shell.Completer.completions(code, cursor))
+            found = list(_bracket_first(_ipython_shell.shell.Completer).completions(code, cursor))
     except Exception:  # a matcher failing on half-typed code must not cost the other matches
         return []
     return [(c.start, c.text, c.type or "", c.signature or "") for c in found
             if c.end == cursor and not _PYTHON_MATCHERS.search(getattr(c, "_origin", "") or "")]
+
+
+def _bracket_first(completer):
+    # IPython's dict-key matcher searches the text before the cursor with a regex that is quadratic in
+    # its length, in C where no interrupt or time box reaches it: 4 s for an unterminated string of 10k
+    # characters, minutes for 100k (ipykernel too). The regex matches only a "[" after an expression,
+    # so text without one is answered [] at once, as the search would answer it.
+    if "dict_key_matches" not in vars(completer):
+        search = completer.dict_key_matches
+
+        def dict_key_matches(text):
+            if "[" not in completer.text_until_cursor:
+                return []
+            return search(text)
+
+        completer.dict_key_matches = dict_key_matches
+    return completer
 
 
 # What IPython's own Python matchers (its eval-based attributes and keyword arguments) find is

@@ -1,7 +1,8 @@
 // What the kernel needs to know about a Python interpreter: version, prefixes and the shared libpython to
 // load (kernel start), and its path configuration before and after site (a switch's preflight). One probe
 // answers both, asked of the interpreter itself in a child process and cached on disk per path while
-// nothing it depends on changes (the interpreter, its pyvenv.cfg, the directories of its pre-site path).
+// nothing it depends on changes (the interpreter, its pyvenv.cfg, the directories of its path before and
+// after site).
 //
 // The child is bounded: at most MAX_PROBES at once, its output capped, and killed with SIGKILL, with
 // whatever it started (it leads its own process group), at the deadline or as soon as it exits
@@ -171,14 +172,18 @@ function mtimeSync(file: string, follow: boolean): string {
 }
 
 // What the stamp is made of, [file, follow symlinks]: it changes when the interpreter, its venv
-// configuration or a directory of its pre-site path changes.
-function stampedFiles(executable: string, preSitePath: string[]): [string, boolean][] {
+// configuration or a directory of its path changes. The directories after site are site-packages and
+// what its .pth files add: a .pth file added there runs its import lines at every start, so one that
+// exits or hangs must be met by a new probe, not by an in-process start (an edit inside an existing
+// file leaves the directory's mtime as it was).
+function stampedFiles(executable: string, info: Pick<PythonInfo, 'preSite' | 'sysPath'>): [string, boolean][] {
   const cfg = path.join(path.dirname(path.dirname(executable)), 'pyvenv.cfg');
-  return [[executable, false], [executable, true], [cfg, true], ...preSitePath.map((p): [string, boolean] => [p, true])];
+  const dirs = [...new Set([...info.preSite.path, ...(info.sysPath ?? [])])];
+  return [[executable, false], [executable, true], [cfg, true], ...dirs.map((p): [string, boolean] => [p, true])];
 }
 
-async function stampOf(executable: string, preSitePath: string[]): Promise<string> {
-  return (await Promise.all(stampedFiles(executable, preSitePath).map(([file, follow]) => mtime(file, follow)))).join(':');
+async function stampOf(executable: string, info: Pick<PythonInfo, 'preSite' | 'sysPath'>): Promise<string> {
+  return (await Promise.all(stampedFiles(executable, info).map(([file, follow]) => mtime(file, follow)))).join(':');
 }
 
 type Cache = Record<string, { stamp: string; info: PythonInfo }>;
@@ -222,7 +227,7 @@ export function cachedPythonInfo(executable: string): PythonInfo | undefined {
   }
   const hit = parseCache(text)[exe];
   if (!hit?.info.preSite) return undefined;
-  const stamp = stampedFiles(exe, hit.info.preSite.path).map(([file, follow]) => mtimeSync(file, follow)).join(':');
+  const stamp = stampedFiles(exe, hit.info).map(([file, follow]) => mtimeSync(file, follow)).join(':');
   return stamp === hit.stamp ? hit.info : undefined;
 }
 
@@ -230,9 +235,9 @@ export function cachedPythonInfo(executable: string): PythonInfo | undefined {
 export async function pythonInfo(executable: string): Promise<PythonInfo> {
   const exe = path.resolve(executable);
   const hit = (await readCache())[exe];
-  if (hit?.info.preSite && hit.stamp === await stampOf(exe, hit.info.preSite.path)) return hit.info;
+  if (hit?.info.preSite && hit.stamp === await stampOf(exe, hit.info)) return hit.info;
   const info = await runProbe(exe);
-  const stamp = await stampOf(exe, info.preSite.path);
+  const stamp = await stampOf(exe, info);
   await writeCache((cache) => {
     cache[exe] = { stamp, info };
   });

@@ -6,7 +6,7 @@ import * as path from 'path';
 
 import { ProbeError, pythonInfo } from '../../kernel/interpreter/python-info';
 import { childrenOf } from '../helpers/proc';
-import { removeTree, tempTree } from './fixtures';
+import { PY311, makeVenv, removeTree, tempTree } from './fixtures';
 
 let tree: string;
 const at = (...parts: string[]): string => path.join(tree, ...parts);
@@ -35,6 +35,18 @@ beforeAll(() => {
 afterAll(() => {
   delete process.env.PYSWITCH_PROBE_TIMEOUT_MS;
   removeTree(tree);
+});
+
+test('a .pth file added to site-packages after a probe is met by a new probe, not by the cached answer', async () => {
+  const venv = await makeVenv(PY311, at('later-pth'));
+  const python = path.join(venv, 'bin', 'python');
+  const info = await pythonInfo(python);
+  const sitePackages = info.sysPath.find((dir) => dir.startsWith(venv) && dir.endsWith('site-packages'));
+  if (!sitePackages) throw new Error(`no site-packages of ${venv} in ${JSON.stringify(info.sysPath)}`);
+  expect(await pythonInfo(python)).toEqual(info); // cached
+  // What pip can install: site runs a .pth file's import lines at every start.
+  fs.writeFileSync(path.join(sitePackages, 'hostile.pth'), 'import os; os._exit(0)\n');
+  await expect(pythonInfo(python)).rejects.toThrow(/gave no readable answer/);
 });
 
 test('an interpreter that ignores SIGTERM, and the child it started, are killed at the deadline', async () => {

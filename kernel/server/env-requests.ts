@@ -80,24 +80,19 @@ export class EnvRequests {
   async serve(message: Message, python: PythonSession): Promise<void> {
     const type = message.header.msg_type;
     const parsed = type === 'comm_open' ? parseCommOpen(message.content) : parseCommMessage(message.content);
-    if (!parsed.ok) {
-      log(`bad ${type} for ${ENV_COMM_TARGET}: ${parsed.error}`);
-      // A comm that can be named gets its answer (the frontend waits on it); only a comm_close needs none.
-      const commId: unknown = message.content.comm_id;
-      if (typeof commId !== 'string') return;
-      if (type === 'comm_close') {
-        this.open.delete(commId);
-        return;
-      }
-      this.open.add(commId);
-      return this.send(commId, { reply: 'error', id: null, ok: false, error: { code: 'bad_request', message: parsed.error } }, message.header);
-    }
-    const { comm_id: commId, data } = parsed.value;
+    // A bad message whose comm can be named still gets its answer there (the frontend waits on it).
+    const commId: unknown = parsed.ok ? parsed.value.comm_id : message.content.comm_id;
+    if (!parsed.ok) log(`bad ${type} for ${ENV_COMM_TARGET}: ${parsed.error}`);
+    if (typeof commId !== 'string') return;
     if (type === 'comm_close') {
       this.open.delete(commId);
       return;
     }
     this.open.add(commId);
+    if (!parsed.ok) {
+      return this.send(commId, { reply: 'error', id: null, ok: false, error: { code: 'bad_request', message: parsed.error } }, message.header);
+    }
+    const { data } = parsed.value;
     if (type === 'comm_open' && Object.keys(data).length === 0) return; // opened without a request
     await this.answer(commId, data, message, python);
   }

@@ -66,12 +66,17 @@ function matchesOne(token: Token, code: number): boolean {
   }
 }
 
+export function globTooLong(pattern: string): boolean {
+  // UTF-16 units are never fewer than code points: only a longer pattern needs counting.
+  return pattern.length > MAX_GLOB_LENGTH && codePoints(pattern).length > MAX_GLOB_LENGTH;
+}
+
 export class Glob {
   private readonly tokens: Token[];
 
   constructor(pattern: string) {
+    if (globTooLong(pattern)) throw new RangeError(`a glob is at most ${MAX_GLOB_LENGTH} characters`);
     const points = codePoints(pattern);
-    if (points.length > MAX_GLOB_LENGTH) throw new RangeError(`a glob is at most ${MAX_GLOB_LENGTH} characters`);
     this.tokens = tokenize(points, true) ?? (tokenize(points, false) as Token[]);
   }
 

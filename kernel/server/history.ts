@@ -3,7 +3,7 @@
 // this process is the newest session. Outputs are not stored (IPython's default too): with
 // output=true each input comes as [input, null].
 import { Content, HistoryRequest, ParseResult, parseHistoryRequest } from '../protocol/messages';
-import { Glob, MAX_GLOB_LENGTH } from './glob';
+import { Glob, MAX_GLOB_LENGTH, globTooLong } from './glob';
 import { HistoryFile, MEMORY_BYTES, historyFilePath, StoredInput } from './history-file';
 
 const ENTRY_OVERHEAD = 40; // what an entry costs beyond its input's characters, roughly
@@ -14,7 +14,7 @@ export type HistoryEntry = [session: number, line: number, input: string | [inpu
 // is the request's fault (BadRequest), not the kernel's.
 export function parseHistoryQuery(content: Content): ParseResult<HistoryRequest> {
   const parsed = parseHistoryRequest(content);
-  if (parsed.ok && parsed.value.hist_access_type === 'search' && Array.from(parsed.value.pattern).length > MAX_GLOB_LENGTH) {
+  if (parsed.ok && parsed.value.hist_access_type === 'search' && globTooLong(parsed.value.pattern)) {
     return { ok: false, error: `"pattern" must be at most ${MAX_GLOB_LENGTH} characters` };
   }
   return parsed;

@@ -36,7 +36,6 @@ A method that fails inside the kernel answers {"status": "error", "ename", "eval
 A child forked by a cell exits when its request ends (_forked).
 """
 import importlib
-import sys
 
 from . import _forked, _wire
 from ._mode import MODE
@@ -79,9 +78,8 @@ def _serve(method, payload, buffers):
     target = MODE.target(method, _METHODS.get(method))
     if target is None:
         return {"status": "error", "ename": "ValueError", "evalue": "unknown method %r" % (method,)}
-    name = __package__ + "." + target[0]
     # Not through builtins.__import__, which a cell may have replaced: the cell that puts it back must run.
-    module = sys.modules.get(name) or importlib.import_module(name)
+    module = importlib.import_module(__package__ + "." + target[0])
     request = _wire.loads(payload)
     if buffers:
         request["buffers"] = [memoryview(buffer) for buffer in buffers]

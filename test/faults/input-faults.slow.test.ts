@@ -107,6 +107,28 @@ describe('discovery reads, never runs (items 3, 7, 8)', () => {
     await expectHealthy(kernel, baseline);
   });
 
+  test('a switch target that gains an exiting .pth after it was probed is probed again and refused', async () => {
+    // A kernel of its own, with a probe cache: the cached answer for the target must not be trusted.
+    const venv = await makeVenv(PY311, tree('late-pth'));
+    const own = await TestKernel.start({ PYSWITCH_IPYTHON: '0', XDG_CACHE_HOME: path.join(tmp, 'late-pth-cache') });
+    try {
+      const envComm = new EnvComm(own.client);
+      await envComm.open();
+      const switchTo = async (target: string): Promise<EnvData> =>
+        (await envComm.request({ request: 'switch', target, strategy: 'in-process' })).reply;
+      expect(await switchTo(venv)).toMatchObject({ ok: true });
+      expect(await switchTo(PY311)).toMatchObject({ ok: true });
+      await own.client.execute('kept = 7');
+      // What pip can install: site runs a .pth file's import lines at every start.
+      const [lib] = fs.readdirSync(path.join(venv, 'lib'));
+      fs.writeFileSync(path.join(venv, 'lib', lib, 'site-packages', 'hostile.pth'), 'import os; os._exit(0)\n');
+      expect(await switchTo(venv)).toMatchObject({ ok: false, restored: true, error: { code: 'broken_env' } });
+      expect(streamText((await own.client.execute('print(kept)')).iopub, 'stdout')).toBe('7\n');
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('a switch target whose python ignores SIGTERM is killed at the probe deadline, with its children', async () => {
     const root = tree('stubborn');
     await makeVenv(PY311, root);

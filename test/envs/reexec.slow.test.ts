@@ -2,6 +2,7 @@
 // Switches by re-exec (issue 5) on a real kernel started on pyenv's 3.11.7: where an in-process switch
 // cannot be safe (numpy loaded: fact 6; another installation of 3.11: fact 8) or where a request asks for
 // it. The process (PID), the comm, the counter and every request in flight must come through.
+import * as fs from 'fs';
 import * as path from 'path';
 
 import { EnvComm, EnvData } from '../../kernel/client/env-comm';
@@ -25,6 +26,7 @@ const NUMPY_MS = REPLY_MS;
 // Read by Node's start-up only (common/node-startup-environ.ts): set for the kernel, whether this machine has it or not.
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const kernel = useKernel({ NODE_EXTRA_CA_CERTS: CA_BUNDLE });
+const DEBIAN_NUMPY = '/usr/lib/python3/dist-packages/numpy';
 let dir: string;
 let comm: EnvComm;
 const at = (...parts: string[]): string => path.join(dir, ...parts);
@@ -35,8 +37,10 @@ beforeAll(async () => {
   // Debian's venvs see its dist-packages, where python3-numpy lives; pyenv's 3.11.7 has no numpy.
   await Promise.all([
     makeVenv(DEBIAN311, at('deb-a'), '--system-site-packages'), makeVenv(DEBIAN311, at('deb-b'), '--system-site-packages'),
-    makeVenv(PY311, at('pyenv-a')), makeVenv(PY311, at('pyenv-b')),
+    makeVenv(PY311, at('pyenv-a')), makeVenv(PY311, at('pyenv-b')), makeVenv(DEBIAN311, at('deb-own')),
   ]);
+  // numpy in the venv's own site-packages, where pip puts it: a copy of Debian's python3-numpy.
+  fs.cpSync(DEBIAN_NUMPY, at('deb-own', 'lib', 'python3.11', 'site-packages', 'numpy'), { recursive: true });
   comm = new EnvComm(kernel.client);
   await comm.open();
 });
@@ -77,6 +81,18 @@ test('numpy imported: switches between two Debian venvs re-exec, and numpy impor
   }
   expect(await pidInCell(client)).toBe(pid);
   expect((await comm.request({ request: 'current' })).reply.env).toMatchObject({ root: at('deb-b') });
+}));
+
+// A venv's platstdlib (sysconfig) is its own lib/python3.11, which holds its site-packages: numpy there once
+// passed for the standard library's, the switch went in-process, and numpy's next import ended the kernel.
+test('numpy in a venv\'s own site-packages: the switch away re-execs, and numpy imports when back', kernel.test(async (client) => {
+  await expectReexec(client, at('deb-own'));
+  expect(await stdoutOf(client, 'import numpy; print(numpy.__file__)', NUMPY_MS))
+    .toBe(`${at('deb-own', 'lib', 'python3.11', 'site-packages', 'numpy', '__init__.py')}\n`);
+  await expectReexec(client, at('deb-b'));
+  // The new image never had numpy loaded: back in-process, where numpy's first import is safe.
+  expect((await requestSwitch(comm, at('deb-own'))).reply).toMatchObject({ ok: true, strategy: 'in-process' });
+  expect(await stdoutOf(client, 'import numpy; print(numpy.arange(3).sum())', NUMPY_MS)).toBe('3\n');
 }));
 
 test('pyenv 3.11.7 venv ↔ Debian 3.11.2 venv, both ways: each interpreter is the env\'s own', kernel.test(async (client) => {

@@ -5,35 +5,42 @@ An extension module that is not the standard library's may not survive finalize 
 thread would make finalize wait for it forever; a daemon thread outlives finalize and, when it wakes
 in the re-initialised interpreter, crashes the process (issue 8, item 1).
 """
-import importlib.machinery
 import os
 import sys
-import sysconfig
-import threading
 
 
-def _stdlib_dirs():
-    paths = sysconfig.get_paths()
-    dirs = {paths["stdlib"], paths["platstdlib"]}
-    return tuple(os.path.join(os.path.realpath(d), "") for d in dirs if d)
+def _stdlib_extension_dir():
+    """Where the standard library's extension modules are: lib-dynload, as CPython's path
+    configuration places it (docs/runtime-facts.md, fact 6). Not sysconfig's stdlib and platstdlib
+    directories: each may hold a site-packages (an installation's own, and in a venv platstdlib is
+    the venv's lib/pythonX.Y), where pip puts numpy."""
+    version = "python%d.%d" % sys.version_info[:2]
+    return os.path.realpath(os.path.join(sys.base_exec_prefix, getattr(sys, "platlibdir", "lib"), version,
+                                         "lib-dynload"))
 
 
 def third_party_extensions():
-    """Names of loaded extension modules that live outside the standard library."""
+    """Names of loaded extension modules that are not the standard library's."""
+    import importlib.machinery
     suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
-    stdlib = _stdlib_dirs()
+    stdlib = _stdlib_extension_dir()
     found = []
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
         if not isinstance(path, str) or not path.endswith(suffixes):
             continue
-        if not os.path.realpath(path).startswith(stdlib):
+        if os.path.dirname(os.path.realpath(path)) != stdlib:
             found.append(name)
     return sorted(found)
 
 
 def live_threads(daemon):
     """Names of the live threads besides the interpreter's main thread, daemon or not."""
+    # Only threading's threads are listed, and none exist before something imports it: a fresh
+    # interpreter need not import it (with functools and collections) to learn that.
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return []
     main = threading.main_thread()
     return sorted(t.name for t in threading.enumerate()
                   if t is not main and bool(t.daemon) == daemon and t.is_alive())

@@ -8,9 +8,10 @@ free, and through the adapter's "evaluate" in a frame while a thread is stopped 
 helpers' answers are wrapped in an object whose repr is their JSON text. What this relies on
 in debugpy is in docs/debugger.md (facts cited by number).
 """
-import json
 import os
 import sys
+
+from . import _wire
 
 _MODULE = "debugpy"
 _port = None  # the adapter's port once it listens; it listens until the interpreter ends
@@ -110,7 +111,7 @@ class _Json(object):
     context keeps the repr whole)."""
 
     def __init__(self, answer):
-        self._text = json.dumps(answer, allow_nan=False)
+        self._text = _wire.dumps(answer).decode("ascii")
 
     def __repr__(self):
         return self._text

@@ -6,12 +6,11 @@ call it. Its output goes to fds 1 and 2 instead, which the kernel captures into 
 as it captures any child process's (native/fd_capture.h). A child that leaves the cell it was
 forked in exits there (see leave_if_child) rather than serve requests that are not its own.
 """
-import json
 import os
 
 import _pyswitch_host
 
-from . import _streams
+from . import _streams, _wire
 
 
 _installed = []
@@ -57,7 +56,9 @@ def _nothing(*_args):
 
 def _send(msg_type, content, metadata=b"", buffers=None):
     """What an iopub message shows as text: streams, errors and the text of results."""
-    message = json.loads(content)
+    if isinstance(content, tuple):  # _wire.content_pieces: JSON bytes with long str values between
+        content = b"".join(piece if isinstance(piece, bytes) else _wire.dumps(piece) for piece in content)
+    message = _wire.loads(content)
     if msg_type == "stream":
         _fd_writer(2 if message.get("name") == "stderr" else 1)(message.get("text", ""))
     elif msg_type == "error" and message.get("ename") != "SystemExit":

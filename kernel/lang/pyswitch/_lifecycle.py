@@ -1,8 +1,11 @@
 """startup and shutdown requests: install the kernel's hooks into the interpreter, and undo them."""
 import builtins
 import gc
-import signal
 import sys
+
+# The signal module's Python layer would import enum for its constants' names: _signal is what
+# it wraps (docs/performance.md, "The kernel's package without json").
+import _signal as signal
 
 import _pyswitch_host
 

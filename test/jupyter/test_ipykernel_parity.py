@@ -149,8 +149,25 @@ print("child exit", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) if hasattr(
 """
 
 
+FORK_LONG_DISPLAY = """\
+import os
+pid = os.fork()
+if pid == 0:
+    display("x" * 100000)
+    os._exit(0)
+os.waitpid(pid, 0)
+print("parent prints")
+"""
+
+
 def test_forked_child_prints_into_the_cell(kc):
     assert printed(kc, FORK) == "child prints\nparent prints\n"
+
+
+@pytest.mark.skipif(REFERENCE, reason="ipykernel's child sends on the kernel's own sockets")
+def test_forked_childs_long_display_shows_as_its_text(kc):
+    # Long text reaches the child's stand-in for the native send as JSON pieces around the str itself.
+    assert printed(kc, FORK_LONG_DISPLAY) == "'%s'\nparent prints\n" % ("x" * 100000)
 
 
 def test_multiprocessing_child_prints_and_shows_its_traceback(kc):

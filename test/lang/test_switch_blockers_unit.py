@@ -1,8 +1,10 @@
-"""_switch.third_party_extensions: an extension module outside the standard library's lib-dynload is
-third-party, wherever it is, the site-packages of a venv or of its installation included (pip's
-places for numpy, which an in-process switch would make crash: docs/runtime-facts.md, fact 6).
+"""_switch.blockers, what stands in the way of an in-process switch.
 
-Each case runs in a fresh interpreter of a temp venv, of each pyenv Python 3.7-3.13 and of Debian's.
+An extension module outside the standard library's lib-dynload is third-party, wherever it is, the
+site-packages of a venv or of its installation included (pip's places for numpy, which an in-process
+switch would make crash: docs/runtime-facts.md, fact 6); each such case runs in a fresh interpreter
+of a temp venv, of each pyenv Python 3.7-3.13 and of Debian's. Running threads are listed without a
+fresh interpreter importing threading, and never missed where a cell blocked its import.
 """
 import glob
 import os
@@ -12,7 +14,7 @@ import tempfile
 
 import pytest
 
-from interpreters import run_fresh
+from interpreters import LANG, run_fresh
 
 MINORS = ["3.%d" % minor for minor in range(7, 14)]
 PYENV = {minor: sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/%s.*/bin/python3" % minor))) for minor in MINORS}
@@ -53,3 +55,42 @@ def test_only_lib_dynload_is_the_standard_librarys(label, base):
     assert facts["found"] == ["in_base_site", "in_venv_lib", "in_venv_site"], facts
     assert facts["stdlib_ext"] not in facts["found"]
 
+
+
+THREADS = r"""
+import sys, threading
+from pyswitch import _switch
+release = threading.Event()
+worker = threading.Thread(target=release.wait, name="worker", daemon=True)
+worker.start()
+listed = _switch.blockers(None)
+sys.modules["threading"] = None  # a cell's way to block the import, with the thread still running
+try:
+    _switch.blockers(None)
+    blocked = "answered"
+except ImportError:
+    blocked = "ImportError"
+release.set()
+report(listed=listed, blocked=blocked)
+"""
+
+def test_threads_are_listed_and_a_blocked_threading_refuses_rather_than_answers_none():
+    facts = run_fresh(sys.executable, "", THREADS)
+    assert facts["listed"]["daemon_threads"] == ["worker"] and facts["listed"]["threads"] == []
+    assert facts["blocked"] == "ImportError"  # an empty list would let a daemon thread into a re-init
+
+
+def test_a_fresh_interpreter_answers_without_importing_threading():
+    python = (PYENV["3.11"] or [None])[-1]
+    if python is None:
+        pytest.skip("no pyenv Python 3.11 here")
+    # -S: nothing of site's imports threading either (pyenv's site-packages has .pth files that may)
+    proc = subprocess.run([python, "-S", "-c", _fresh_script()], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["[]", "[]", "False"], proc.stdout
+
+
+def _fresh_script():
+    return ("import sys, types\nsys.modules['_pyswitch_host'] = types.ModuleType('_pyswitch_host')\n"
+            "sys.path.append(%r)\nfrom pyswitch import _switch\nb = _switch.blockers(None)\n"
+            "print(b['threads'], b['daemon_threads'], 'threading' in sys.modules)" % LANG)

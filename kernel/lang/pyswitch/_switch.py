@@ -5,6 +5,7 @@ An extension module that is not the standard library's may not survive finalize 
 thread would make finalize wait for it forever; a daemon thread outlives finalize and, when it wakes
 in the re-initialised interpreter, crashes the process (issue 8, item 1).
 """
+import _thread
 import os
 import sys
 
@@ -36,11 +37,11 @@ def third_party_extensions():
 
 def live_threads(daemon):
     """Names of the live threads besides the interpreter's main thread, daemon or not."""
-    # Only threading's threads are listed, and none exist before something imports it: a fresh
-    # interpreter need not import it (with functools and collections) to learn that.
-    threading = sys.modules.get("threading")
-    if threading is None:
+    # A fresh interpreter need not import threading (with functools and collections) to learn that
+    # no thread runs: none was started from Python, and threading has none of its own to list.
+    if sys.modules.get("threading") is None and _thread._count() == 0:
         return []
+    import threading  # fails, and so refuses the switch, where a cell blocked it with threads running
     main = threading.main_thread()
     return sorted(t.name for t in threading.enumerate()
                   if t is not main and bool(t.daemon) == daemon and t.is_alive())

@@ -5,10 +5,9 @@
 import { DEFAULT_DEPTH, EnvError, discover } from '../envs';
 import { ENV_COMM_TARGET, EnvChanged, EnvReply, EnvRequest, parseEnvRequest } from '../protocol/env-messages';
 import { ParentHeader } from '../protocol/header';
-import { FieldError, ParseResult, parse, read } from '../protocol/fields';
 import { Content, parseCommMessage, parseCommOpen } from '../protocol/messages';
 import { Message } from '../protocol/wire';
-import { Blockers, EnvironmentSwitcher } from './env-switch';
+import { EnvironmentSwitcher, parseBlockers } from './env-switch';
 import { log } from '../common/log';
 import { Publisher } from './publisher';
 import { PythonSession } from './python-session';
@@ -18,19 +17,6 @@ const DISCOVER_TIMEOUT_MS = 10_000;
 
 type SwitchRequest = EnvRequest & { request: 'switch' };
 type SwitchReply = EnvReply & { reply: 'switch' };
-
-// The pyswitch module's own field of a switch from a cell: what its interpreter says stands in the way.
-function parseBlockers(data: Content): ParseResult<Blockers> {
-  return parse(() => {
-    const blockers = read(data, 'blockers', 'object');
-    const names = (field: string): string[] => {
-      const value: unknown[] = read(blockers, field, 'array');
-      if (!value.every((name) => typeof name === 'string')) throw new FieldError(`"blockers.${field}" must be a list of names`);
-      return value;
-    };
-    return { extensions: names('extensions'), threads: names('threads'), daemon_threads: names('daemon_threads') };
-  });
-}
 
 export class EnvRequests {
   private readonly open = new Set<string>();
@@ -117,6 +103,7 @@ export class EnvRequests {
     const request = parseEnvRequest(data);
     if (!request.ok) return { ok: false, error: { code: 'bad_request', message: request.error } };
     if (request.value.request !== 'switch') return this.inquire(request.value);
+    // The pyswitch module's own field of a switch from a cell: what its interpreter says stands in the way.
     const blockers = parseBlockers(data);
     if (!blockers.ok) return { ok: false, error: { code: 'bad_request', message: blockers.error } };
     const { id, target, strategy } = request.value;

@@ -8,6 +8,7 @@ import { applyEnvironChange } from '../envs/environ';
 import { PythonInfo } from '../interpreter/python-info';
 import { TimeoutError, withTimeout } from '../common/deadline';
 import { Lost } from '../protocol/env-messages';
+import { Content, FieldError, ParseResult, parse, read } from '../protocol/fields';
 import { Message } from '../protocol/wire';
 import { PythonSession } from './python-session';
 import { PendingSwitch } from './resume-state';
@@ -31,6 +32,20 @@ export interface Blockers {
   extensions: string[];
   threads: string[];
   daemon_threads: string[];
+}
+
+// What an interpreter says stands in the way of an in-process switch (`data.blockers`): the switch_blockers
+// request's answer, or the field a cell's switch() sends along.
+export function parseBlockers(data: Content): ParseResult<Blockers> {
+  return parse(() => {
+    const blockers = read(data, 'blockers', 'object');
+    const list = (field: string): string[] => {
+      const value: unknown[] = read(blockers, field, 'array');
+      if (!value.every((name) => typeof name === 'string')) throw new FieldError(`"blockers.${field}" must be a list of names`);
+      return value;
+    };
+    return { extensions: list('extensions'), threads: list('threads'), daemon_threads: list('daemon_threads') };
+  });
 }
 
 const names = (list: string[]): string => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`;
@@ -83,7 +98,7 @@ export class EnvironmentSwitcher {
     let plan: SwitchPlan;
     let strategy: Strategy;
     try {
-      ({ plan, strategy } = await withTimeout(this.check(target, () => python.request<Blockers>('switch_blockers', {}, parent), requested),
+      ({ plan, strategy } = await withTimeout(this.check(target, () => interpreterBlockers(python, parent), requested),
         SWITCH_TIMEOUT_MS, 'switch plan (resolve, preflight, what stands in the way)'));
       await this.beforeSwitch(parent);
     } catch (caught) {
@@ -136,6 +151,16 @@ export class EnvironmentSwitcher {
     if (requested === 'in-process') throw new EnvError('busy', `an in-process switch is not safe: ${unsafe}`);
     return 're-exec';
   }
+}
+
+// Asked of the interpreter before anything is touched. An answer that is no list of blockers (a cell broke
+// what the question needs, such as `threading`) refuses the switch: what would not survive is unknown.
+async function interpreterBlockers(python: PythonSession, parent: Message): Promise<Blockers> {
+  const answer = await python.request<Content>('switch_blockers', {}, parent);
+  const parsed = parseBlockers({ blockers: answer });
+  if (parsed.ok) return parsed.value;
+  const why = answer.status === 'error' ? `${String(answer.ename)}: ${String(answer.evalue)}` : parsed.error;
+  throw new EnvError('busy', `the interpreter could not tell what stands in the way of a switch (${why}): nothing was changed`);
 }
 
 // Sets the variables of the target's activation; returns how to put the previous values back.

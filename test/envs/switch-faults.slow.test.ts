@@ -86,6 +86,16 @@ test('2: live non-daemon threads refuse both strategies with busy, naming them; 
   await expectHealthy(client, before);
 }));
 
+test('1: a daemon thread behind a blocked threading import refuses the switch, which cannot list it', kernel.test(async (client) => {
+  await stdoutOf(client, 'import sys, threading\nkept = 7\nrelease = threading.Event()\n' +
+    'threading.Thread(target=release.wait, daemon=True, name="hidden-daemon").start()\nsys.modules["threading"] = None');
+  const reply = await switchTo(at('b'));
+  expect(reply).toMatchObject({ ok: false, restored: true, error: { code: 'busy' } });
+  expect((reply.error as { message: string }).message).toContain('import of threading halted');
+  expect(await stdoutOf(client, 'del sys.modules["threading"]\nimport threading\nprint(kept); release.set()')).toBe('7\n');
+  await expectHealthy(client, before);
+}));
+
 test('2: a blocking atexit handler cannot hang an in-process switch: the image is replaced anyway', kernel.test(async (client) => {
   await stdoutOf(client, 'import atexit, time; atexit.register(time.sleep, 3600)');
   const reply = await switchTo(at('a'));

@@ -85,13 +85,18 @@ test('numpy imported: switches between two Debian venvs re-exec, and numpy impor
 
 // A venv's platstdlib (sysconfig) is its own lib/python3.11, which holds its site-packages: numpy there once
 // passed for the standard library's, the switch went in-process, and numpy's next import ended the kernel.
-test('numpy in a venv\'s own site-packages: the switch away re-execs, and numpy imports when back', kernel.test(async (client) => {
+test('numpy in a venv\'s own site-packages, or deleted from sys.modules: the switch away re-execs, and numpy imports after', kernel.test(async (client) => {
   await expectReexec(client, at('deb-own'));
   expect(await stdoutOf(client, 'import numpy; print(numpy.__file__)', NUMPY_MS))
     .toBe(`${at('deb-own', 'lib', 'python3.11', 'site-packages', 'numpy', '__init__.py')}\n`);
   await expectReexec(client, at('deb-b'));
   // The new image never had numpy loaded: back in-process, where numpy's first import is safe.
   expect((await requestSwitch(comm, at('deb-own'))).reply).toMatchObject({ ok: true, strategy: 'in-process' });
+  expect(await stdoutOf(client, 'import numpy; print(numpy.arange(3).sum())', NUMPY_MS)).toBe('3\n');
+  // Gone from sys.modules, numpy's libraries are still in the process, and so is their C state.
+  await stdoutOf(client, 'import sys\nfor name in [m for m in sys.modules if m.split(".")[0] == "numpy"]: del sys.modules[name]');
+  const { reply } = await requestSwitch(comm, at('deb-b'));
+  expect(reply).toMatchObject({ ok: true, strategy: 're-exec' });
   expect(await stdoutOf(client, 'import numpy; print(numpy.arange(3).sum())', NUMPY_MS)).toBe('3\n');
 }));
 

@@ -94,3 +94,27 @@ def _fresh_script():
     return ("import sys, types\nsys.modules['_pyswitch_host'] = types.ModuleType('_pyswitch_host')\n"
             "sys.path.append(%r)\nfrom pyswitch import _switch\nb = _switch.blockers(None)\n"
             "print(b['threads'], b['daemon_threads'], 'threading' in sys.modules)" % LANG)
+
+
+UNLISTED = r"""
+import importlib.util, os, shutil, sys, tempfile, _json
+from pyswitch import _switch
+
+def load(directory):
+    copy = shutil.copy(_json.__file__, directory)
+    spec = importlib.util.spec_from_file_location("_json", copy)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # loaded, never in sys.modules
+    return os.path.basename(copy)
+
+kept = load(tempfile.mkdtemp())
+gone_dir = tempfile.mkdtemp()
+load(gone_dir)
+shutil.rmtree(gone_dir)  # uninstalled since: the process still has it
+report(found=_switch.third_party_extensions(), basename=kept)
+"""
+
+
+def test_an_extension_loaded_but_not_in_sys_modules_still_counts():
+    facts = run_fresh(sys.executable, "", UNLISTED)
+    listed = facts["basename"] + " (no longer in sys.modules)"
+    assert facts["found"] == [listed, listed], facts  # one copy in each temp dir, the removed one too

@@ -21,18 +21,48 @@ def _stdlib_extension_dir():
 
 
 def third_party_extensions():
-    """Names of loaded extension modules that are not the standard library's."""
+    """Names of the extension modules loaded into this process that are not the standard library's:
+    those in sys.modules, and the files of any other that an interpreter of this process loaded and
+    that sys.modules no longer holds (a cell deleted it, or its import failed after its init ran)."""
     import importlib.machinery
     suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
     stdlib = _stdlib_extension_dir()
-    found = []
+    found, named = [], set()
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
-        if not isinstance(path, str) or not path.endswith(suffixes):
+        if not isinstance(path, str) or not path.endswith(suffixes) or os.path.dirname(path) == stdlib:
             continue
-        if os.path.dirname(os.path.realpath(path)) != stdlib:
+        real = os.path.realpath(path)
+        if os.path.dirname(real) != stdlib:
             found.append(name)
+            named.add(real)
+    # CPython never unloads an extension module's library, and its C state outlives finalize as
+    # much as a module's in sys.modules does (docs/runtime-facts.md, fact 6).
+    for path in _mapped_files(suffixes):
+        if os.path.dirname(path) != stdlib and path not in named:
+            found.append(os.path.basename(path) + " (no longer in sys.modules)")
     return sorted(found)
+
+
+def _mapped_files(suffixes):
+    """The files mapped into this process whose names end with one of suffixes, by their real
+    paths, as Linux's /proc/self/maps gives them (none where it cannot be read)."""
+    try:
+        with open("/proc/self/maps", "rb") as maps:
+            lines = maps.read().splitlines()
+    except OSError:
+        return set()
+    found = set()
+    for line in lines:
+        fields = line.split(None, 5)
+        if len(fields) < 6 or not fields[5].startswith(b"/"):
+            continue
+        path = os.fsdecode(fields[5])
+        if path.endswith(" (deleted)"):  # removed since it was loaded, still in the process
+            path = path[:-len(" (deleted)")]
+        if path.endswith(suffixes):
+            found.add(path)
+    return found
 
 
 def live_threads(daemon):

@@ -96,6 +96,31 @@ test('1: a daemon thread behind a blocked threading import refuses the switch, w
   await expectHealthy(client, before);
 }));
 
+test('1: a thread started with _thread, which threading does not list, makes the switch a re-exec', kernel.test(async (client) => {
+  await stdoutOf(client, 'import _thread, time\ndef spin():\n    while True: time.sleep(0.05)\n_thread.start_new_thread(spin, ())');
+  const reply = await switchTo(at('b'));
+  expect(reply).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('b') } });
+  // Past many of the thread's wake-ups: in a re-initialised interpreter the first one ended the process.
+  expect(await stdoutOf(client, 'import time; time.sleep(0.5); print("still here")')).toBe('still here\n');
+  await expectHealthy(client, before);
+}));
+
+test('2: an idle thread pool does not hold a switch back; a busy one refuses it', kernel.test(async (client) => {
+  await stdoutOf(client, 'import concurrent.futures, threading\npool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="pool")\n' +
+    'started, release = threading.Event(), threading.Event()\ndef work():\n    started.set(); release.wait()\n' +
+    'busy = pool.submit(work); started.wait()');
+  const refused = await switchTo(at('a'));
+  expect(refused).toMatchObject({ ok: false, restored: true, error: { code: 'busy' } });
+  expect((refused.error as { message: string }).message).toContain('pool_0');
+  // Done with its item, the worker waits for the next (a moment after the result is out): finalizing wakes
+  // and joins it.
+  await stdoutOf(client, 'import time\nfrom pyswitch import _switch\nrelease.set(); busy.result(); deadline = time.monotonic() + 10\n' +
+    'while _switch.running_threads()[0] and time.monotonic() < deadline: time.sleep(0.001)');
+  expect(await switchTo(at('a'))).toMatchObject({ ok: true, strategy: 'in-process', env: { root: at('a') } });
+  expect(await stdoutOf(client, 'import threading; print([t.name for t in threading.enumerate()])')).toBe("['MainThread']\n");
+  await expectHealthy(client, before);
+}));
+
 test('2: a blocking atexit handler cannot hang an in-process switch: the image is replaced anyway', kernel.test(async (client) => {
   await stdoutOf(client, 'import atexit, time; atexit.register(time.sleep, 3600)');
   const reply = await switchTo(at('a'));

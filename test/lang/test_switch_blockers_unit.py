@@ -118,3 +118,51 @@ def test_an_extension_loaded_but_not_in_sys_modules_still_counts():
     facts = run_fresh(sys.executable, "", UNLISTED)
     listed = facts["basename"] + " (no longer in sys.modules)"
     assert facts["found"] == [listed, listed], facts  # one copy in each temp dir, the removed one too
+
+
+POOLS = r"""
+import _thread, concurrent.futures, sys, threading
+from pyswitch import _switch
+pool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="pool")
+pool.submit(lambda: 42).result()
+import time
+deadline = time.monotonic() + 5
+# The worker goes back to waiting for work a moment after the result is out.
+while _switch.running_threads()[0] and time.monotonic() < deadline:
+    time.sleep(0.001)
+idle = _switch.running_threads()
+started, release = threading.Event(), threading.Event()
+def work():
+    started.set()  # in the item's frame now, above the pool's loop
+    release.wait()
+busy_future = pool.submit(work)
+started.wait()
+busy = _switch.running_threads()
+release.set()
+busy_future.result()
+raw_started, raw_release = _thread.allocate_lock(), _thread.allocate_lock()
+raw_started.acquire()
+raw_release.acquire()
+def raw():
+    raw_started.release()
+    raw_release.acquire()
+_thread.start_new_thread(raw, ())
+raw_started.acquire()
+raw_threads = _switch.running_threads()
+raw_release.release()
+report(idle=idle, busy=busy, raw=raw_threads, version=list(sys.version_info[:2]))
+"""
+
+
+@pytest.mark.parametrize("label,base", BASES, ids=[label for label, _ in BASES])
+def test_idle_pool_workers_do_not_hold_a_switch_and_raw_threads_count_as_daemons(label, base):
+    if base is None or not os.path.exists(base):
+        pytest.skip("no Python %s here" % label)
+    facts = run_fresh(base, "", POOLS)
+    pool_is_daemon = facts["version"] < [3, 9]  # 3.7 and 3.8 made pool workers daemon threads
+    if pool_is_daemon:
+        assert facts["idle"] == [[], ["pool_0"]], facts
+    else:
+        assert facts["idle"] == [[], []], facts  # finalize's exit hook wakes and joins them
+        assert facts["busy"] == [["pool_0"], []], facts
+    assert facts["raw"][1][0] == "1 started with _thread", facts

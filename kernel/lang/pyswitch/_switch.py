@@ -65,18 +65,43 @@ def _mapped_files(suffixes):
     return found
 
 
-def live_threads(daemon):
-    """Names of the live threads besides the interpreter's main thread, daemon or not."""
+def running_threads():
+    """(non-daemon, daemon): the names of the threads running besides the interpreter's main thread.
+
+    Finalizing waits for non-daemon threads, except the idle workers of concurrent.futures pools,
+    which its exit hook wakes and joins. Threads started with _thread itself are in no list of
+    threading's: like daemon threads, nothing waits for them, and they would wake in a
+    re-initialised interpreter."""
+    started = _thread._count()  # every thread started from Python and still running, threading's too
     # A fresh interpreter need not import threading (with functools and collections) to learn that
-    # no thread runs: none was started from Python, and threading has none of its own to list.
-    if sys.modules.get("threading") is None and _thread._count() == 0:
-        return []
+    # none runs.
+    if sys.modules.get("threading") is None and started == 0:
+        return [], []
     import threading  # fails, and so refuses the switch, where a cell blocked it with threads running
     main = threading.main_thread()
-    return sorted(t.name for t in threading.enumerate()
-                  if t is not main and bool(t.daemon) == daemon and t.is_alive())
+    threads, daemons, listed = [], [], 0
+    for thread in threading.enumerate():
+        if thread is main or not thread.is_alive():
+            continue
+        if not isinstance(thread, threading._DummyThread):  # a thread started outside Python is not counted
+            listed += 1
+        if thread.daemon:
+            daemons.append(thread.name)
+        elif not _idle_pool_worker(thread):
+            threads.append(thread.name)
+    if started > listed:
+        daemons.append("%d started with _thread" % (started - listed))
+    return sorted(threads), sorted(daemons)
+
+
+def _idle_pool_worker(thread):
+    """A concurrent.futures worker waiting for work: its own loop is the innermost Python frame
+    (running a work item puts the item's frames above it)."""
+    worker = getattr(sys.modules.get("concurrent.futures.thread"), "_worker", None)
+    code = getattr(worker, "__code__", None)
+    return code is not None and getattr(sys._current_frames().get(thread.ident), "f_code", None) is code
 
 
 def blockers(_request):
-    return {"extensions": third_party_extensions(), "threads": live_threads(False),
-            "daemon_threads": live_threads(True)}
+    threads, daemon_threads = running_threads()
+    return {"extensions": third_party_extensions(), "threads": threads, "daemon_threads": daemon_threads}

@@ -100,14 +100,12 @@ std::string initialize_with_config(const InitOptions& options) {
 
 #endif
 
-// As `python script.py` run from the working directory, and as ipykernel: "" first, so modules next to the
-// notebook import. An embedded interpreter gets no script entry (the python command adds it, not init).
-// The kernel's own package comes last, where it shadows nothing of the user's.
+// The kernel's own package goes last, where it shadows nothing of the user's. The working directory's ""
+// comes later, from the package's startup (kernel/lang/pyswitch/_lifecycle.py): the kernel's own imports
+// must not find a file of the user's named like a module of the standard library.
 std::string extend_sys_path(const std::vector<std::string>& paths) {
   PyObject* sys_path = PySys_GetObject("path");  // borrowed
   if (!sys_path || !PyList_Check(sys_path)) return "sys.path is missing";
-  PyRef working_directory(PyUnicode_FromString(""));
-  if (!working_directory || PyList_Insert(sys_path, 0, working_directory.get()) < 0) return take_python_error();
   for (const auto& path : paths) {
     PyRef entry(PyUnicode_DecodeFSDefault(path.c_str()));
     if (!entry || PyList_Append(sys_path, entry.get()) < 0) return take_python_error();

@@ -11,7 +11,7 @@ import re
 import sys
 import types
 
-from . import _modules
+from . import _modules, _stdlib
 from ._namespace import MISSING, is_shown, lookup, user_namespace
 
 _IDENT = r"[^\W\d]\w*"
@@ -126,7 +126,7 @@ def _dict_keys(dotted, quote, prefix, cursor):
 
 def _keys_of(obj):
     """Keys of a mapping, or what _ipython_key_completions_ offers (pandas columns...)."""
-    from collections.abc import Mapping
+    Mapping = _stdlib.module("collections.abc").Mapping
     try:
         offer = getattr(type(obj), "_ipython_key_completions_", None)
         if offer is not None:

@@ -7,6 +7,7 @@ Deliberate differences: IPython syntax (`foo?`, `%magic`) is invalid here, as ex
 reject it; compile-time warnings (`x is 1`) do not make code invalid; and a syntax error
 inside unclosed brackets (`def f(:`) is invalid rather than incomplete.
 """
+from . import _stdlib
 
 
 def is_complete(request):
@@ -19,8 +20,8 @@ def is_complete(request):
 
 def check_complete(code):
     """(status, indent): indent is the width of the next line when status is incomplete."""
-    import codeop
-    import warnings
+    codeop = _stdlib.module("codeop")
+    warnings = _stdlib.module("warnings")
     trailing = code[len(code.rstrip()):]
     if len(trailing) == len(code):
         return "complete", 0
@@ -47,8 +48,8 @@ def check_complete(code):
 
 def _tokens(source):
     """Tokens of source, as far as it tokenizes (an open bracket or string stops it)."""
-    import io
-    import tokenize
+    io = _stdlib.module("io")
+    tokenize = _stdlib.module("tokenize")
     tokens = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -60,7 +61,7 @@ def _tokens(source):
 
 def _next_indent(tokens, lines):
     """One level deeper after a block opener (logical line ending in :), else as the last line."""
-    import tokenize
+    tokenize = _stdlib.module("tokenize")
     skipped = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
                tokenize.DEDENT, tokenize.ENDMARKER)
     line_start = 0
@@ -81,7 +82,7 @@ def _next_indent(tokens, lines):
 
 def _ends_in_block(tokens):
     """True when the input's last statement sits in an indented block (DEDENTs close the input)."""
-    import tokenize
+    tokenize = _stdlib.module("tokenize")
     return len(tokens) > 1 and tokens[-2].type == tokenize.DEDENT
 
 

@@ -11,7 +11,7 @@ in debugpy is in docs/debugger.md (facts cited by number).
 import os
 import sys
 
-from . import _wire
+from . import _stdlib, _wire
 
 _MODULE = "debugpy"
 _port = None  # the adapter's port once it listens; it listens until the interpreter ends
@@ -128,7 +128,7 @@ def _namespace():
 
 
 def _short_repr(value):
-    import reprlib
+    reprlib = _stdlib.module("reprlib")
     shortener = reprlib.Repr()
     shortener.maxstring = shortener.maxother = _MAX_VALUE
     try:
@@ -144,7 +144,7 @@ def _variable(name, value):
 
 
 def variables():
-    import types
+    types = _stdlib.module("types")
     return {"variables": [_variable(name, value) for name, value in list(_namespace().items())
                           if not name.startswith("_") and name not in _HIDDEN
                           and not isinstance(value, types.ModuleType)]}

@@ -5,7 +5,7 @@ cell that awaits, as with IPython's one-loop runner (on ipykernel, cells run ins
 import _thread
 import sys
 
-from . import _import_hooks
+from . import _import_hooks, _stdlib
 
 _loop = None  # created when asyncio is first imported: sessions that never use it pay nothing
 _cell_thread = None  # the thread that runs cells
@@ -46,7 +46,7 @@ def run(coroutine):
 
     One loop for the whole session, so tasks started by a cell live on in later cells.
     """
-    import asyncio
+    asyncio = _stdlib.module("asyncio")
     loop = _current(asyncio)
     task = loop.create_task(coroutine)
     try:

@@ -3,6 +3,8 @@ import sys
 
 import _pyswitch_host
 
+from . import _stdlib
+
 # Checked in this order; a type already supplied by _repr_mimebundle_ is not recomputed.
 _REPR_METHODS = (
     ("text/html", "_repr_html_"),
@@ -105,5 +107,5 @@ def _add_repr(obj, mime, name, data, metadata):
 
 def base64_text(data):
     """bytes as the base64 text that JSON messages carry binary mime data in."""
-    import binascii
+    binascii = _stdlib.module("binascii")
     return binascii.b2a_base64(data, newline=False).decode("ascii")

@@ -1,5 +1,5 @@
 """inspect requests: which name the cursor is on, and what the user's namespace says about it."""
-from . import _object_info
+from . import _object_info, _stdlib
 from ._namespace import MISSING, lookup
 
 # Tokens that say nothing about what the cursor is on.
@@ -23,8 +23,8 @@ def candidates_at(code, cursor):
     """Dotted names to try, best first: the one the cursor is on or just after (`os.pa|th`
     gives os.path), the call whose parentheses hold the cursor (`os.path.join(a, |`), and the
     last name before the cursor (IPython's token_at_cursor falls back to that too)."""
-    import keyword
-    import tokenize
+    keyword = _stdlib.module("keyword")
+    tokenize = _stdlib.module("tokenize")
     end = cursor
     while end < len(code) and (code[end].isalnum() or code[end] == "_"):
         end += 1  # the rest of the word under the cursor
@@ -58,8 +58,8 @@ def candidates_at(code, cursor):
 
 def _tokens(source):
     """Tokens of source as far as it tokenizes: an unfinished call or string ends it."""
-    import io
-    import tokenize
+    io = _stdlib.module("io")
+    tokenize = _stdlib.module("tokenize")
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             yield token

@@ -36,8 +36,9 @@ A method that fails inside the kernel answers {"status": "error", "ename", "eval
 A child forked by a cell exits when its request ends (_forked).
 """
 import importlib
+import sys
 
-from . import _forked, _wire
+from . import _forked, _stdlib, _wire
 from ._mode import MODE
 
 # method -> (module, function) in plain mode; IPython mode serves some with its own (_mode).
@@ -79,7 +80,11 @@ def _serve(method, payload, buffers):
     if target is None:
         return {"status": "error", "ename": "ValueError", "evalue": "unknown method %r" % (method,)}
     # Not through builtins.__import__, which a cell may have replaced: the cell that puts it back must run.
-    module = importlib.import_module(__package__ + "." + target[0])
+    name = __package__ + "." + target[0]
+    module = sys.modules.get(name)
+    if module is None:
+        with _stdlib.without_working_directory():  # the standard library's modules it imports too
+            module = importlib.import_module(name)
     request = _wire.loads(payload)
     if buffers:
         request["buffers"] = [memoryview(buffer) for buffer in buffers]
@@ -88,9 +93,8 @@ def _serve(method, payload, buffers):
 
 def _kernel_error(exc):
     # Unlike user errors this keeps every frame: it is a bug report about the kernel.
-    import traceback
     try:
-        lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        lines = _stdlib.module("traceback").format_exception(type(exc), exc, exc.__traceback__)
         evalue = str(exc)
     except BaseException:
         lines, evalue = [], "<unprintable %s object>" % type(exc).__name__

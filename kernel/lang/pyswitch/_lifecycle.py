@@ -9,7 +9,7 @@ import _signal as signal
 
 import _pyswitch_host
 
-from . import _comm_compat, _event_loop, _forked, _pdb_interrupt, _stdin, _thread_output
+from . import _comm_compat, _event_loop, _forked, _pdb_interrupt, _stdin, _stdlib, _thread_output
 from ._display import display
 from ._displayhook import displayhook
 from ._mode import MODE
@@ -34,8 +34,14 @@ def startup(request):
         sys.argv = [""]  # unset when embedded through the legacy API; argparse users need it
     ipython = _wants_ipython()
     from ._debugger import availability
-    return {"language_info": language_info(), "ipython": ipython, "debugger": availability(),
-            "banner": banner() + (_IPYTHON_BANNER_LINE if ipython else "")}
+    reply = {"language_info": language_info(), "ipython": ipython, "debugger": availability(),
+             "banner": banner() + (_IPYTHON_BANNER_LINE if ipython else "")}
+    # As `python script.py` run from the working directory, and as ipykernel: "" first, so modules next
+    # to the notebook import. Only now, after the kernel's own imports: a types.py or functools.py of the
+    # user's there would have been imported in their place (an embedded interpreter gets no script
+    # entry; the python command adds it, not init).
+    sys.path.insert(0, "")
+    return reply
 
 
 def shutdown(request):
@@ -76,7 +82,8 @@ def start_ipython(request):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        from . import _ipython_shell
+        with _stdlib.without_working_directory():  # IPython's own imports, not the shell's startup files
+            from . import _ipython_shell
         ipython_banner = _ipython_shell.start()
     except Exception as exc:
         # A broken or too old IPython must not cost the user the kernel: plain mode, and the

@@ -8,15 +8,22 @@ source binds.
 import os
 import sys
 
+from . import _stdlib
+
 _top_level = {"key": None, "names": frozenset()}
 _static_names = {}  # source path -> (mtime, names bound at its top level)
+
+
+def _pkgutil():
+    _stdlib.module("inspect")  # which pkgutil's iter_modules imports when it first runs
+    return _stdlib.module("pkgutil")
 
 
 def top_level_modules():
     """Every importable top-level module name; rescanned when sys.path or a directory on it changes."""
     key = tuple((entry, _mtime(entry or ".")) for entry in sys.path)
     if _top_level["key"] != key:
-        import pkgutil
+        pkgutil = _pkgutil()
         names = set(sys.builtin_module_names)
         names.update(info.name for info in pkgutil.iter_modules())
         _top_level["key"], _top_level["names"] = key, frozenset(n for n in names if n.isidentifier())
@@ -25,7 +32,7 @@ def top_level_modules():
 
 def submodules(package):
     """Names of the modules directly inside package (dotted), imported or not."""
-    import pkgutil
+    pkgutil = _pkgutil()
     module = sys.modules.get(package)
     locations = getattr(module, "__path__", None) if module is not None else _locations(package)
     names = {info.name for info in pkgutil.iter_modules(locations)} if locations else set()
@@ -51,7 +58,7 @@ def _locations(package):
 
 def _find_spec(dotted):
     """Like importlib.util.find_spec, but without importing the parent packages."""
-    from importlib.machinery import PathFinder
+    PathFinder = _stdlib.module("importlib.machinery").PathFinder
     spec, path = None, None
     parts = dotted.split(".")
     for depth in range(len(parts)):
@@ -73,7 +80,7 @@ def _names_bound_in(path):
     cached = _static_names.get(path)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    import ast
+    ast = _stdlib.module("ast")
     try:
         with open(path, "rb") as source:
             tree = ast.parse(source.read(), path)

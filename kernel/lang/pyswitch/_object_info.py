@@ -6,6 +6,8 @@ are in linecache).
 """
 import types
 
+from . import _stdlib
+
 _STRING_FORM_CHARS = 200  # a 10 MB string must not become a 10 MB reply
 
 
@@ -47,7 +49,7 @@ def _layout(fields):
 
 
 def _docstring(obj):
-    import inspect
+    inspect = _stdlib.module("inspect")
     try:
         return inspect.getdoc(obj)
     except Exception:  # a __doc__ property of the user's failing
@@ -55,7 +57,7 @@ def _docstring(obj):
 
 
 def _signature(obj):
-    import inspect
+    inspect = _stdlib.module("inspect")
     try:
         return str(inspect.signature(obj))
     except (TypeError, ValueError):  # builtins without __text_signature__, odd callables
@@ -63,7 +65,7 @@ def _signature(obj):
 
 
 def _source(obj):
-    import inspect
+    inspect = _stdlib.module("inspect")
     try:
         return inspect.getsource(obj)
     except (TypeError, OSError):  # builtins, objects made at run time
@@ -71,7 +73,7 @@ def _source(obj):
 
 
 def _file(obj):
-    import inspect
+    inspect = _stdlib.module("inspect")
     try:
         where = inspect.getsourcefile(obj) or inspect.getfile(obj)
     except (TypeError, OSError):  # builtins, plain values, classes of __main__ (no __file__)

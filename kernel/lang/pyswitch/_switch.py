@@ -9,6 +9,8 @@ import _thread
 import os
 import sys
 
+from . import _stdlib
+
 
 def _stdlib_extension_dir():
     """Where the standard library's extension modules are: lib-dynload, as CPython's path
@@ -24,8 +26,7 @@ def third_party_extensions():
     """Names of the extension modules loaded into this process that are not the standard library's:
     those in sys.modules, and the files of any other that an interpreter of this process loaded and
     that sys.modules no longer holds (a cell deleted it, or its import failed after its init ran)."""
-    import importlib.machinery
-    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    suffixes = tuple(_stdlib.module("importlib.machinery").EXTENSION_SUFFIXES)
     stdlib = _stdlib_extension_dir()
     found, named = [], set()
     for name, module in list(sys.modules.items()):
@@ -77,7 +78,7 @@ def running_threads():
     # none runs.
     if sys.modules.get("threading") is None and started == 0:
         return [], []
-    import threading  # fails, and so refuses the switch, where a cell blocked it with threads running
+    threading = _stdlib.module("threading")  # fails, and so refuses the switch, where a cell blocked it
     main = threading.main_thread()
     threads, daemons, listed = [], [], 0
     for thread in threading.enumerate():

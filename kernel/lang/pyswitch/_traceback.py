@@ -1,14 +1,16 @@
 """Error reports for user code, with the kernel's own frames left out."""
 import types
 
+from . import _stdlib
+
 
 def describe(exc):
     """(ename, evalue, traceback lines) of an exception raised by user code."""
-    import traceback
+    traceback = _stdlib.module("traceback")
     if isinstance(exc, SyntaxError) and exc.text is None and exc.filename and exc.lineno:
         # Errors found after parsing (`return` outside a function...) come without the line:
         # the compiler reads it from a file, and a cell exists only in linecache.
-        import linecache
+        linecache = _stdlib.module("linecache")
         exc.text = linecache.getline(exc.filename, exc.lineno) or None
     tb = user_traceback(exc.__traceback__, exc)
     text = "".join(traceback.format_exception(type(exc), exc, tb))

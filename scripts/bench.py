@@ -63,7 +63,6 @@ def column_labels(names):
 def prepare_environment(names, workdir):
     """Private runtime dir; install this checkout's pyswitch when it is benchmarked."""
     os.environ["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
-    os.environ["PYSWITCH_HISTORY_FILE"] = str(workdir / "history.jsonl")  # not the user's own history
     for name, plain, python in (("pyswitch", False, None), ("pyswitch-plain", True, None),
                                  ("pyswitch-debugpy", True, DEBIAN_PYTHON)):
         if name in names:
@@ -83,6 +82,9 @@ def report_failure(label, run, what, log_path):
 def bench_once(name, label, run, workdir, steps):
     """{row key: value} for one fresh kernel; failed steps leave their rows out."""
     log_path = workdir / f"{label}-run{run + 1}.log"
+    # Not the user's own history, and a fresh one per kernel: a pyswitch kernel reads the file at its first
+    # cell, and the 16k inputs each run stores would weigh on the next run's first-cell rows.
+    os.environ["PYSWITCH_HISTORY_FILE"] = str(workdir / f"{label}-run{run + 1}-history.jsonl")
     values = {}
     with open(log_path, "w") as log:
         try:

@@ -16,11 +16,13 @@ export type StoredInput = [session: number, line: number, input: string];
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const KEEP_BYTES = 2 * 1024 * 1024;
+const TAIL_BYTES = 64 * 1024; // where the newest session's number is looked for first
 const LOCK_RETRY_MS = 10;
 const LOCK_WAIT_MS = 2000;
 const LOCK_STALE_MS = 10_000; // a kernel holds the lock for milliseconds; older means it died holding it
 
-// What a session keeps of past and present inputs in memory: as much as the file keeps at most.
+// What a session keeps of its own inputs in memory: as much as the file keeps at most. Past sessions stay
+// in the file, read when a history_request asks (docs/performance.md, "Past sessions stay on disk").
 export const MEMORY_BYTES = MAX_BYTES;
 
 export function historyFilePath(): string {
@@ -29,7 +31,6 @@ export function historyFilePath(): string {
 
 export interface OpenedHistory {
   session: number;
-  past: StoredInput[]; // every stored input, ordered by session and line
   file: HistoryFile | null; // null: the file cannot be used, history stays in memory
 }
 
@@ -46,18 +47,36 @@ export class HistoryFile {
       await fs.promises.mkdir(path.dirname(file), { recursive: true });
       const release = await lock(`${file}.lock`);
       try {
-        const { past, lastSession, bytes } = parse(await readIfExists(file));
-        const kept = bytes > MAX_BYTES ? await rewrite(file, newest(past, KEEP_BYTES), lastSession) : bytes;
+        const bytes = await sizeIfExists(file);
+        let lastSession: number;
+        let kept = bytes;
+        if (bytes > MAX_BYTES) {
+          const parsed = parse(await readIfExists(file));
+          lastSession = parsed.lastSession;
+          kept = await rewrite(file, newest(parsed.past, KEEP_BYTES), lastSession);
+        } else {
+          lastSession = await lastSessionOf(file, bytes);
+        }
         const session = lastSession + 1;
         const opening = `${JSON.stringify({ session })}\n`;
         await fs.promises.appendFile(file, opening);
-        return { session, past, file: new HistoryFile(file, kept + opening.length) };
+        return { session, file: new HistoryFile(file, kept + opening.length) };
       } finally {
         await release();
       }
     } catch (error) {
       log(`history stays in memory: ${file}: ${String(error)}`);
-      return { session: 1, past: [], file: null };
+      return { session: 1, file: null };
+    }
+  }
+
+  // Every stored input, ordered by session and line; none when the file cannot be read now.
+  async read(): Promise<StoredInput[]> {
+    try {
+      return parse(await readIfExists(this.file)).past;
+    } catch (error) {
+      log(`history: ${this.file} could not be read: ${String(error)}`);
+      return [];
     }
   }
 
@@ -95,12 +114,47 @@ export class HistoryFile {
   }
 }
 
+async function sizeIfExists(file: string): Promise<number> {
+  try {
+    return (await fs.promises.stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
 async function readIfExists(file: string): Promise<string> {
   try {
     return await fs.promises.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw error;
+  }
+}
+
+// The highest session number the file has handed out, from its end: sessions are numbered under the
+// lock and their opening lines appended in order, so the last opening line holds it (lines of older
+// sessions may follow). Reading the whole file for it left its few MB in the heap of every kernel.
+async function lastSessionOf(file: string, bytes: number): Promise<number> {
+  if (bytes === 0) return 0;
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    for (let window = TAIL_BYTES; ; window *= 4) {
+      const start = Math.max(0, bytes - window);
+      const chunk = Buffer.alloc(bytes - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      // A window that starts inside a line drops that line: its number may be cut.
+      const text = chunk.toString('utf8').slice(start === 0 ? 0 : chunk.indexOf(0x0a) + 1);
+      let last = 0;
+      let opened = false;
+      for (const match of text.matchAll(/^\{\s*"session"\s*:\s*(\d+)\s*(\}?)/gm)) {
+        last = Math.max(last, Number(match[1]));
+        opened ||= match[2] === '}';
+      }
+      if (opened || start === 0) return last;
+    }
+  } finally {
+    await handle.close();
   }
 }
 

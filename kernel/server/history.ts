@@ -1,7 +1,8 @@
 // The input history, answering history_request as IPython's HistoryManager does: tail and search
-// across sessions, range within one. Past sessions come from the history file (history-file.ts);
-// this process is the newest session. Outputs are not stored (IPython's default too): with
-// output=true each input comes as [input, null].
+// across sessions, range within one. Past sessions come from the history file (history-file.ts), read
+// for each request; this process is the newest session, whose inputs are also kept in memory (the
+// file may fail). Outputs are not stored (IPython's default too): with output=true each input comes
+// as [input, null].
 import { Content, HistoryRequest, ParseResult, parseHistoryRequest } from '../protocol/messages';
 import { Glob, MAX_GLOB_LENGTH, globTooLong } from './glob';
 import { HistoryFile, MEMORY_BYTES, historyFilePath, StoredInput } from './history-file';
@@ -21,7 +22,7 @@ export function parseHistoryQuery(content: Content): ParseResult<HistoryRequest>
 }
 
 export class History {
-  private entries: StoredInput[] = []; // ordered by session and line; the oldest go past MEMORY_BYTES
+  private entries: StoredInput[] = []; // this session's, by line; the oldest go past MEMORY_BYTES
   private entryBytes = 0;
   private session: number | undefined;
   private file: HistoryFile | null = null;
@@ -30,12 +31,10 @@ export class History {
 
   constructor(private readonly path: string = historyFilePath(), private readonly memoryBytes = MEMORY_BYTES) {}
 
-  // The file is read when history is first needed, not at start-up, where parsing a few MB of past
-  // sessions would hold up the first replies; the first cell's run covers the read instead.
+  // The file is opened (the session numbered) when history is first needed, not at start-up, where
+  // reading a few MB of past sessions would hold up the first replies; the first cell's run covers it.
   private open(): Promise<void> {
     this.opening ??= HistoryFile.open(this.path).then((opened) => {
-      this.entries = [];  // nothing is recorded before: inputs wait in `early`
-      for (const entry of opened.past) this.keep(entry);
       this.session = opened.session;
       this.file = opened.file;
       for (const [line, input] of this.early.splice(0)) this.record(line, input);
@@ -67,29 +66,33 @@ export class History {
 
   async query(request: HistoryRequest): Promise<HistoryEntry[]> {
     await this.open();
-    const found = this.select(request);
+    const current = this.session as number;
+    // The sessions before this one; kernels started since are not part of this one's history.
+    const past = this.file ? (await this.file.read()).filter(([session]) => session < current) : [];
+    const found = select([...past, ...this.entries], request, current);
     return request.output ? found.map(([session, line, input]) => [session, line, [input, null]]) : found;
   }
+}
 
-  private select(request: HistoryRequest): StoredInput[] {
-    switch (request.hist_access_type) {
-      case 'tail':
-        return last(this.entries, request.n);
-      case 'range': {
-        // 0 is this session, -1 the one before, and so on.
-        const session = request.session <= 0 ? (this.session as number) + request.session : request.session;
-        return this.entries.filter(([s, line]) => s === session && line >= request.start && line < request.stop);
+// `entries`: ordered by session and line; `current`: this process's session.
+function select(entries: StoredInput[], request: HistoryRequest, current: number): StoredInput[] {
+  switch (request.hist_access_type) {
+    case 'tail':
+      return last(entries, request.n);
+    case 'range': {
+      // 0 is this session, -1 the one before, and so on.
+      const session = request.session <= 0 ? current + request.session : request.session;
+      return entries.filter(([s, line]) => s === session && line >= request.start && line < request.stop);
+    }
+    case 'search': {
+      const glob = new Glob(request.pattern);
+      let found = entries.filter(([, , input]) => glob.matches(input));
+      if (request.unique) {
+        // The latest occurrence of each input stays, in its place.
+        const seen = new Set<string>();
+        found = found.reverse().filter(([, , input]) => !seen.has(input) && seen.add(input) !== undefined).reverse();
       }
-      case 'search': {
-        const glob = new Glob(request.pattern);
-        let found = this.entries.filter(([, , input]) => glob.matches(input));
-        if (request.unique) {
-          // The latest occurrence of each input stays, in its place.
-          const seen = new Set<string>();
-          found = found.reverse().filter(([, , input]) => !seen.has(input) && seen.add(input) !== undefined).reverse();
-        }
-        return request.n === null ? found : last(found, request.n);
-      }
+      return request.n === null ? found : last(found, request.n);
     }
   }
 }

@@ -40,3 +40,29 @@ test('the file is cut to its newest inputs within a session', async () => {
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line?: number });
   expect(lines[lines.length - 1].line).toBe(12);
 });
+
+// The next session's number comes from the file's end: the newest opening line, wherever the inputs of
+// older sessions appended since have pushed it.
+test('a new session is numbered after the newest one, far from the end of the file too', async () => {
+  const file = path.join(dir, 'history.jsonl');
+  const inputs = (from: number, count: number): string[] => Array.from({ length: count },
+    (_, i) => JSON.stringify({ session: 4, line: from + i, input: `value_${from + i} = compute(${from + i})` }));
+  // Sessions 4 and 9 opened, then 12, then 3000 inputs of session 4, which went on meanwhile.
+  fs.writeFileSync(file, [JSON.stringify({ session: 4 }), JSON.stringify({ session: 9 }), ...inputs(1, 3000),
+    JSON.stringify({ session: 12 }), ...inputs(3001, 3000), ''].join('\n'));
+  const history = new History(file);
+  history.record(1, 'mine = 1');
+  expect(await history.query({ hist_access_type: 'range', output: false, raw: true, session: 0, start: 1, stop: 2 }))
+    .toEqual([[13, 1, 'mine = 1']]);
+  // The sessions before it come from the file, read for the request.
+  const tail = await history.query({ hist_access_type: 'tail', output: false, raw: true, n: 2 });
+  expect(tail).toEqual([[4, 6000, 'value_6000 = compute(6000)'], [13, 1, 'mine = 1']]);
+});
+
+test('lines written with spaces, as another JSON writer would, are numbered from too', async () => {
+  const file = path.join(dir, 'history.jsonl');
+  fs.writeFileSync(file, '{"session": 6}\n{ "session" : 7 }\n{"session": 6, "line": 1, "input": "x = 1"}\n');
+  const history = new History(file);
+  history.record(1, 'y = 2');
+  expect(await history.query({ hist_access_type: 'tail', output: false, raw: true, n: 2 })).toEqual([[6, 1, 'x = 1'], [8, 1, 'y = 2']]);
+});

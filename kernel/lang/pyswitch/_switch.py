@@ -1,9 +1,10 @@
 """What stands in the way of an in-process switch, asked before anything is touched.
 
 An extension module that is not the standard library's may not survive finalize and re-init
-(docs/runtime-facts.md, fact 6: numpy's second import fails, the next init crashes); a non-daemon
-thread would make finalize wait for it forever; a daemon thread outlives finalize and, when it wakes
-in the re-initialised interpreter, crashes the process (issue 8, item 1).
+(docs/runtime-facts.md, fact 6: numpy's second import fails, the next init crashes), and is counted in
+the process, not only in sys.modules; a non-daemon thread would make finalize wait for it forever
+(not an idle pool worker, which finalize wakes); a daemon thread, or one started with _thread, outlives
+finalize and, when it wakes in the re-initialised interpreter, crashes the process (issue 8, item 1).
 """
 import _thread
 import os

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/time.h>
 
 #include "py_error.h"
 
@@ -10,6 +11,14 @@ namespace {
 constexpr auto kStreamMaxDelay = std::chrono::milliseconds(20);
 constexpr size_t kStreamMaxBatch = 256 * 1024;
 const char kEntryModule[] = "pyswitch._kernel";
+
+// The interval timers a cell armed (signal.alarm, signal.setitimer) would fire into the next interpreter,
+// or into the next image (execve keeps them), where no handler of the cell's is left and the signal's
+// default action ends the process (docs/runtime-facts.md, fact 14).
+void cancel_interval_timers() {
+  const itimerval off{};
+  for (int which : {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF}) setitimer(which, &off, nullptr);
+}
 const char kEntryFunction[] = "handle";
 // Error codes of failed replies.
 const char kInitFailed[] = "init_failed";          // the interpreter did not start
@@ -204,6 +213,7 @@ void PythonRuntime::run_stop(const Job& job) {
 
 void PythonRuntime::finalize_interpreter() {
   if (!initialized_) return;
+  cancel_interval_timers();
   GilResume gil(main_thread_state_);
   handle_.reset();
   {

@@ -14,8 +14,20 @@ export function kernelspecStartupEnv(): Record<string, string> {
   return { [NAME]: '', [CARRIER]: TEMPLATE };
 }
 
-// The same for a new image of this process (a re-exec): `environ` is changed in place.
+// The variables Node reads at its own start, as this process started with them. A cell may change them
+// (for a child process of its own), and one Node cannot start with (NODE_OPTIONS=--require /missing.js)
+// ended a re-exec's new image before any of the kernel's code ran, so the switch was never answered.
+// Read when this module loads, at the kernel's start, before any cell.
+const NODE_STARTUP = /^(NODE_|UV_)/;
+const startedWith = new Map(Object.entries(process.env).filter(([name]) => NODE_STARTUP.test(name) && name !== NAME));
+
+// The same for a new image of this process (a re-exec): `environ` is changed in place. Its Node starts with
+// the NODE_* and UV_* variables this process started with; a cell's changes to them do not go through.
 export function moveAsideForNodeStartup(environ: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(environ)) {
+    if (NODE_STARTUP.test(name) && name !== NAME && !startedWith.has(name)) delete environ[name];
+  }
+  for (const [name, value] of startedWith) environ[name] = value;
   const value = environ[NAME];
   if (value === undefined || value === '') return;
   environ[CARRIER] = value;

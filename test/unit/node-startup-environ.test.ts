@@ -33,20 +33,35 @@ describe('the kernelspec and the kernel\'s start', () => {
   });
 });
 
+// The NODE_* and UV_* variables this process (jest's) started with, which a new image starts with too.
+const startedWith = Object.fromEntries(Object.entries(process.env)
+  .filter(([name]) => /^(NODE_|UV_)/.test(name) && name !== 'NODE_EXTRA_CA_CERTS'));
+
 describe('a re-exec\'s new image', () => {
   it('starts with the variable empty and gets it back', () => {
     const env: NodeJS.ProcessEnv = { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/bundle.pem' };
     moveAsideForNodeStartup(env);
     expect(env.NODE_EXTRA_CA_CERTS).toBe('');
     restoreAfterNodeStartup(env);
-    expect(env).toEqual({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/bundle.pem' });
+    expect(env).toEqual({ ...startedWith, PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/bundle.pem' });
   });
 
   it('is left alone when there is nothing to move', () => {
     for (const start of [{ PATH: '/bin' }, { PATH: '/bin', NODE_EXTRA_CA_CERTS: '' }]) {
-      const env: NodeJS.ProcessEnv = { ...start };
+      const env: NodeJS.ProcessEnv = { ...startedWith, ...start };
       moveAsideForNodeStartup(env);
-      expect(env).toEqual(start);
+      expect(env).toEqual({ ...startedWith, ...start });
     }
   });
+
+  it('starts Node with the NODE_* and UV_* variables this process started with, whatever a cell set', () => {
+    const env: NodeJS.ProcessEnv = { ...startedWith, PATH: '/bin', NODE_OPTIONS: '--require /missing.js', UV_THREADPOOL_SIZE: '1' };
+    for (const name of Object.keys(startedWith)) env[name] = 'changed by a cell';
+    moveAsideForNodeStartup(env);
+    expect(env).toEqual({ ...startedWith, PATH: '/bin', ...pick(startedWith, 'NODE_OPTIONS', 'UV_THREADPOOL_SIZE') });
+  });
 });
+
+function pick(from: Record<string, string | undefined>, ...names: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(names.filter((name) => name in from).map((name) => [name, from[name]]));
+}

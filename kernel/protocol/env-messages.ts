@@ -47,7 +47,7 @@ export type EnvReply =
   | { reply: 'switch'; id: string | null; ok: false; env: EnvInfo; error: { code: EnvErrorCode; message: string }; restored: boolean }
   | { reply: 'current'; id: string | null; env: EnvInfo }
   | { reply: 'discover'; id: string | null; envs: DiscoveredEnv[] }
-  | { reply: string; id: string | null; ok: false; error: { code: 'bad_request'; message: string } };
+  | { reply: string; id: string | null; ok: false; error: { code: 'bad_request' | 'internal_error'; message: string } };
 
 export interface EnvChanged {
   event: 'env_changed';

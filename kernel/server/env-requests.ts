@@ -2,6 +2,8 @@
 // whose kernel end lives here and not in the interpreter, so it outlives every switch (a frontend opens it
 // once and keeps it); and the pyswitch module inside the interpreter, whose switch() takes effect right
 // after the request that asked for it.
+import * as path from 'path';
+
 import { DEFAULT_DEPTH, EnvError, discover } from '../envs';
 import { ENV_COMM_TARGET, EnvChanged, EnvReply, EnvRequest, parseEnvRequest } from '../protocol/env-messages';
 import { ParentHeader } from '../protocol/header';
@@ -9,6 +11,7 @@ import { Content, parseCommMessage, parseCommOpen } from '../protocol/messages';
 import { Message } from '../protocol/wire';
 import { EnvironmentSwitcher, parseBlockers } from './env-switch';
 import { log } from '../common/log';
+import { workingDirectory } from '../common/working-directory';
 import { Publisher } from './publisher';
 import { PythonSession } from './python-session';
 import { PendingSwitch, ReplyTo } from './resume-state';
@@ -92,7 +95,16 @@ export class EnvRequests {
     }
     const replyTo: ReplyTo = { parent: message.header, commId, requestId: request.value.id };
     if (request.value.request === 'switch') return this.runSwitch(request.value, replyTo, message, python);
-    await this.send(commId, await this.inquire(request.value), message.header);
+    let reply: EnvReply;
+    try {
+      reply = await this.inquire(request.value);
+    } catch (error) {
+      // A fault of the kernel's own is still an answer, never silence.
+      log(`${request.value.request} failed: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+      reply = { reply: request.value.request, id: request.value.id, ok: false,
+        error: { code: 'internal_error', message: `the kernel failed to answer: ${String(error)}` } };
+    }
+    await this.send(commId, reply, message.header);
   }
 
   // A question from the pyswitch module in a cell. A switch is checked now, while the cell waits, so that a
@@ -179,8 +191,11 @@ export class EnvRequests {
   private async inquire(request: Exclude<EnvRequest, SwitchRequest>): Promise<EnvReply> {
     const { id } = request;
     if (request.request === 'current') return { reply: 'current', id, env: await this.switcher.current() };
-    const envs = await discover(request.roots, {
-      depth: request.depth ?? DEFAULT_DEPTH, timeoutMs: DISCOVER_TIMEOUT_MS, majorMinor: this.majorMinor, cwd: process.cwd(),
+    // Relative roots (the default ".") name nothing once the working directory is gone.
+    const cwd = workingDirectory();
+    const roots = cwd === null ? request.roots.filter((root) => path.isAbsolute(root) || root === '~' || root.startsWith('~/')) : request.roots;
+    const envs = await discover(roots, {
+      depth: request.depth ?? DEFAULT_DEPTH, timeoutMs: DISCOVER_TIMEOUT_MS, majorMinor: this.majorMinor, cwd: cwd ?? '/',
     });
     return { reply: 'discover', id, envs };
   }

@@ -3,6 +3,8 @@
 // in-process (finalize and re-initialise) where that is safe, else by re-exec (a new image of this very
 // process, the same PID and ports). Everything that can be checked first is checked first, so a refused
 // switch leaves the interpreter and the user's variables as they were.
+import * as path from 'path';
+
 import { EnvError, EnvInfo, SwitchErrorCode, SwitchPlan, preflight, resolveTarget } from '../envs';
 import { applyEnvironChange } from '../envs/environ';
 import { PythonInfo } from '../interpreter/python-info';
@@ -14,6 +16,7 @@ import { PythonSession } from './python-session';
 import { PendingSwitch } from './resume-state';
 import { FINALIZE_TIMEOUT_MS, SWITCH_TIMEOUT_MS } from './switch-limits';
 import { errorMessage } from '../common/error-message';
+import { workingDirectory } from '../common/working-directory';
 
 export type Strategy = 'in-process' | 're-exec';
 
@@ -71,7 +74,7 @@ export class EnvironmentSwitcher {
   async current(): Promise<EnvInfo> {
     if (this.active) return this.active;
     try {
-      this.active = (await resolveTarget(this.first.sysExecutable, { cwd: process.cwd(), system: this.system })).env;
+      this.active = (await resolveTarget(this.first.sysExecutable, { cwd: workingDirectory() ?? '/', system: this.system })).env;
       return this.active;
     } catch (error) {
       if (!(error instanceof EnvError)) throw error;
@@ -85,7 +88,7 @@ export class EnvironmentSwitcher {
   // an EnvError saying why it is refused. `blockers`: what the interpreter says stands in the way of an
   // in-process switch (asked of it only when the strategy depends on it).
   async check(target: string, blockers: () => Promise<Blockers>, requested?: Strategy): Promise<{ plan: SwitchPlan; strategy: Strategy }> {
-    const plan = await preflight(await resolveTarget(target, { cwd: process.cwd(), system: this.system }), {
+    const plan = await preflight(await resolveTarget(target, { cwd: targetDirectory(target), system: this.system }), {
       majorMinor: this.majorMinor, baselinePath: this.baselinePath, loadedLibpython: this.first.libpython,
     });
     return { plan, strategy: await this.strategyFor(plan, blockers, requested) };
@@ -151,6 +154,15 @@ export class EnvironmentSwitcher {
     if (requested === 'in-process') throw new EnvError('busy', `an in-process switch is not safe: ${unsafe}`);
     return 're-exec';
   }
+}
+
+// What a relative target is relative to; one is not found once the working directory is gone.
+function targetDirectory(target: string): string {
+  const cwd = workingDirectory();
+  if (cwd !== null) return cwd;
+  if (path.isAbsolute(target) || target === '' || target === 'system' || target === '~' || target.startsWith('~/')) return '/';
+  throw new EnvError('not_found', `${target} is relative to the kernel's working directory, which no longer exists (a cell removed it): ` +
+    'name the environment by its absolute path');
 }
 
 // Asked of the interpreter before anything is touched. An answer that is no list of blockers (a cell broke

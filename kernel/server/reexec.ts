@@ -18,6 +18,7 @@ import { ProcessImage } from './process-image';
 import { PendingSwitch, ResumeState } from './resume-state';
 import { FINALIZE_TIMEOUT_MS, HANDOFF_TIMEOUT_MS } from './switch-limits';
 import { errorMessage } from '../common/error-message';
+import { workingDirectory } from '../common/working-directory';
 
 const MAX_RECOVERIES = 2; // the previous environment, then the system interpreter
 
@@ -125,7 +126,7 @@ export async function wayBack(image: ProcessImage, pending: PendingSwitch, error
   let target: EnvInfo = pending.previous;
   if (recoveries > 0) {
     try {
-      target = (await resolveTarget(image.system, { cwd: process.cwd(), system: image.system })).env;
+      target = (await resolveTarget(image.system, { cwd: workingDirectory() ?? '/', system: image.system })).env;
     } catch (resolveError) {
       log(`the system interpreter is gone too: ${String(resolveError)}`);
       return undefined;

@@ -5,6 +5,7 @@ import { EnvError, EnvInfo, preflight, resolveTarget } from '../envs';
 import { applyEnvironChange } from '../envs/environ';
 import { PythonInfo, pythonInfo } from '../interpreter/python-info';
 import { log } from '../common/log';
+import { workingDirectory } from '../common/working-directory';
 
 export interface Restarted {
   baselinePath: string; // PATH as the frontend started the kernel with, which every switch rebuilds PATH from
@@ -17,7 +18,7 @@ export async function restartIn(previous: EnvInfo, kernelspec: PythonInfo, syste
   // Back where the kernelspec starts anyway: a start like any other, without the check's child process.
   if (previous.executable === kernelspec.sysExecutable) return { info: kernelspec, baselinePath, notice: null };
   try {
-    const plan = await preflight(await resolveTarget(previous.executable, { cwd: process.cwd(), system }), {
+    const plan = await preflight(await resolveTarget(previous.executable, { cwd: workingDirectory() ?? '/', system }), {
       majorMinor: kernelspec.majorMinor, baselinePath, loadedLibpython: null,
     });
     const info = await pythonInfo(plan.executable);

@@ -121,6 +121,40 @@ test('2: an idle thread pool does not hold a switch back; a busy one refuses it'
   await expectHealthy(client, before);
 }));
 
+test('a timer a cell armed (signal.alarm) does not end the kernel after either switch', kernel.test(async (client) => {
+  for (const strategy of ['in-process', 're-exec'] as const) {
+    await stdoutOf(client, 'import signal\nsignal.signal(signal.SIGALRM, lambda *a: print("alarm"))\nsignal.setitimer(signal.ITIMER_REAL, 0.3)');
+    expect(await switchTo(at(strategy === 'in-process' ? 'a' : 'b'), strategy)).toMatchObject({ ok: true, strategy });
+    // Past the moment it would have gone off, where no handler of the cell's is left.
+    expect(await stdoutOf(client, 'import time; time.sleep(0.6); print("still here")')).toBe('still here\n');
+  }
+  await expectHealthy(client, before);
+}));
+
+test('a NODE_OPTIONS a cell set, which Node cannot start with, does not reach a re-exec\'s new image', kernel.test(async (client) => {
+  await stdoutOf(client, 'import os; os.environ["NODE_OPTIONS"] = "--require /nonexistent/pyswitch-test.js"');
+  expect(await switchTo(at('a'), 're-exec')).toMatchObject({ ok: true, strategy: 're-exec', env: { root: at('a') } });
+  expect(await stdoutOf(client, 'import os; print(os.environ.get("NODE_OPTIONS"))')).toBe('None\n');
+  await expectHealthy(client, before);
+}));
+
+test('environment requests are answered after a cell removed the working directory', kernel.test(async (client) => {
+  // A relative target is relative to where the cells are, not to where the kernel started.
+  await stdoutOf(client, `import os; os.chdir(${JSON.stringify(dir)})`);
+  expect(await switchTo('a')).toMatchObject({ ok: true, env: { root: at('a') } });
+  await stdoutOf(client, 'import os, tempfile\ngone = tempfile.mkdtemp()\nos.chdir(gone); os.rmdir(gone)');
+  try {
+    expect((await comm.request({ request: 'current' })).reply).toMatchObject({ reply: 'current', env: { root: at('a') } });
+    const relative = await switchTo('b');
+    expect(relative).toMatchObject({ ok: false, restored: true, error: { code: 'not_found' } });
+    expect((relative.error as { message: string }).message).toContain('no longer exists');
+    expect(await switchTo(at('b'))).toMatchObject({ ok: true, env: { root: at('b') } });
+  } finally {
+    await stdoutOf(client, `import os; os.chdir(${JSON.stringify(process.cwd())})`);
+  }
+  await expectHealthy(client, before);
+}));
+
 test('2: a blocking atexit handler cannot hang an in-process switch: the image is replaced anyway', kernel.test(async (client) => {
   await stdoutOf(client, 'import atexit, time; atexit.register(time.sleep, 3600)');
   const reply = await switchTo(at('a'));

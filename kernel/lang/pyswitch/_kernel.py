@@ -35,9 +35,6 @@ A method that fails inside the kernel answers {"status": "error", "ename", "eval
 "traceback"} with the kernel's frames; an unknown method answers the same without traceback.
 A child forked by a cell exits when its request ends (_forked).
 """
-import importlib
-import sys
-
 from . import _forked, _stdlib, _wire
 from ._mode import MODE
 
@@ -80,11 +77,8 @@ def _serve(method, payload, buffers):
     if target is None:
         return {"status": "error", "ename": "ValueError", "evalue": "unknown method %r" % (method,)}
     # Not through builtins.__import__, which a cell may have replaced: the cell that puts it back must run.
-    name = __package__ + "." + target[0]
-    module = sys.modules.get(name)
-    if module is None:
-        with _stdlib.without_working_directory():  # the standard library's modules it imports too
-            module = importlib.import_module(name)
+    # Without the working directory: the standard library's modules it imports are not the user's files.
+    module = _stdlib.module(__package__ + "." + target[0])
     request = _wire.loads(payload)
     if buffers:
         request["buffers"] = [memoryview(buffer) for buffer in buffers]

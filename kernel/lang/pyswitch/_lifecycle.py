@@ -82,8 +82,8 @@ def start_ipython(request):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with _stdlib.without_working_directory():  # IPython's own imports, not the shell's startup files
-            from . import _ipython_shell
+        # IPython's own imports without the working directory, not the shell's startup files.
+        _ipython_shell = _stdlib.module(__package__ + "._ipython_shell")
         ipython_banner = _ipython_shell.start()
     except Exception as exc:
         # A broken or too old IPython must not cost the user the kernel: plain mode, and the

@@ -11,12 +11,8 @@ import importlib
 import sys
 
 
-def without_working_directory():
-    """A context: while it is entered, sys.path has no "" entry; it is put back where it was."""
-    return _WithoutWorkingDirectory()
-
-
 class _WithoutWorkingDirectory(object):
+    """While it is entered, sys.path has no "" entry; it is put back where it was."""
 
     def __enter__(self):
         self.places = [index for index, entry in enumerate(sys.path) if entry == ""]
@@ -35,5 +31,5 @@ def module(name):
     found = sys.modules.get(name)
     if found is not None:
         return found
-    with without_working_directory():
+    with _WithoutWorkingDirectory():
         return importlib.import_module(name)

@@ -3,7 +3,14 @@
 import * as os from 'os';
 import * as path from 'path';
 
+const fromHome = (input: string): boolean => input === '~' || input.startsWith('~/');
+
 export function expandPath(input: string, cwd: string): string {
-  const expanded = input === '~' || input.startsWith('~/') ? os.homedir() + input.slice(1) : input;
+  const expanded = fromHome(input) ? os.homedir() + input.slice(1) : input;
   return path.resolve(cwd, expanded);
+}
+
+// Whether expandPath needs the working directory for `input`.
+export function isRelativePath(input: string): boolean {
+  return !fromHome(input) && !path.isAbsolute(input);
 }

@@ -2,9 +2,8 @@
 // whose kernel end lives here and not in the interpreter, so it outlives every switch (a frontend opens it
 // once and keeps it); and the pyswitch module inside the interpreter, whose switch() takes effect right
 // after the request that asked for it.
-import * as path from 'path';
-
 import { DEFAULT_DEPTH, EnvError, discover } from '../envs';
+import { isRelativePath } from '../envs/user-path';
 import { ENV_COMM_TARGET, EnvChanged, EnvReply, EnvRequest, parseEnvRequest } from '../protocol/env-messages';
 import { ParentHeader } from '../protocol/header';
 import { Content, parseCommMessage, parseCommOpen } from '../protocol/messages';
@@ -193,7 +192,7 @@ export class EnvRequests {
     if (request.request === 'current') return { reply: 'current', id, env: await this.switcher.current() };
     // Relative roots (the default ".") name nothing once the working directory is gone.
     const cwd = workingDirectory();
-    const roots = cwd === null ? request.roots.filter((root) => path.isAbsolute(root) || root === '~' || root.startsWith('~/')) : request.roots;
+    const roots = cwd === null ? request.roots.filter((root) => !isRelativePath(root)) : request.roots;
     const envs = await discover(roots, {
       depth: request.depth ?? DEFAULT_DEPTH, timeoutMs: DISCOVER_TIMEOUT_MS, majorMinor: this.majorMinor, cwd: cwd ?? '/',
     });

@@ -3,10 +3,9 @@
 // in-process (finalize and re-initialise) where that is safe, else by re-exec (a new image of this very
 // process, the same PID and ports). Everything that can be checked first is checked first, so a refused
 // switch leaves the interpreter and the user's variables as they were.
-import * as path from 'path';
-
 import { EnvError, EnvInfo, SwitchErrorCode, SwitchPlan, preflight, resolveTarget } from '../envs';
 import { applyEnvironChange } from '../envs/environ';
+import { isRelativePath } from '../envs/user-path';
 import { PythonInfo } from '../interpreter/python-info';
 import { TimeoutError, withTimeout } from '../common/deadline';
 import { Lost } from '../protocol/env-messages';
@@ -160,7 +159,7 @@ export class EnvironmentSwitcher {
 function targetDirectory(target: string): string {
   const cwd = workingDirectory();
   if (cwd !== null) return cwd;
-  if (path.isAbsolute(target) || target === '' || target === 'system' || target === '~' || target.startsWith('~/')) return '/';
+  if (target === '' || target === 'system' || !isRelativePath(target)) return '/';
   throw new EnvError('not_found', `${target} is relative to the kernel's working directory, which no longer exists (a cell removed it): ` +
     'name the environment by its absolute path');
 }
